@@ -1,0 +1,3 @@
+package node
+
+func setCommands() []*Command { return nil }

@@ -1,0 +1,3 @@
+package node
+
+func zsetCommands() []*Command { return nil }

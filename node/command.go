@@ -1,0 +1,174 @@
+package node
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Flags describe a command, as COMMAND INFO shows them.
+type Flags uint32
+
+const (
+	FlagWrite Flags = 1 << iota
+	FlagReadonly
+	FlagDenyOOM
+	FlagAdmin
+	FlagPubsub
+	FlagNoScript
+	FlagBlocking
+	FlagLoading
+	FlagStale
+	FlagSkipMonitor
+	FlagFast
+	FlagNoAuth
+	FlagMayReplicate
+	FlagNoMulti // refused inside MULTI (e.g. WATCH is handled by its own check)
+	FlagOKInSubscribe
+	FlagMovableKeys
+)
+
+var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript",
+	"blocking", "loading", "stale", "skip_monitor", "fast", "no_auth", "may_replicate",
+	"no_multi", "allow_busy", "movablekeys"}
+
+// FlagNames returns the COMMAND INFO names of f, in a fixed order.
+func (f Flags) Names() []string {
+	var out []string
+	for i, name := range flagNames {
+		if f&(1<<i) != 0 && name != "allow_busy" {
+			out = append(out, name)
+		}
+	}
+	return out
+}
+
+// Handler runs one command. args[0] is the command name as sent.
+type Handler func(n *Node, c *Client, args [][]byte)
+
+// Command is one entry of the command table.
+type Command struct {
+	Name     string // lower case
+	Arity    int    // > 0 exact, < 0 at least -Arity
+	Flags    Flags
+	FirstKey int
+	LastKey  int
+	Step     int
+	Fn       Handler
+
+	// stats for INFO commandstats
+	Calls, Usec, RejectedCalls, FailedCalls int64
+}
+
+// commandTable gathers every family's commands. Each family lives in its
+// own file and returns fresh Command values, so every Node has its own stats.
+func commandTable() []*Command {
+	var all []*Command
+	for _, family := range [][]*Command{
+		connectionCommands(),
+		keyCommands(),
+		stringCommands(),
+		hashCommands(),
+		listCommands(),
+		setCommands(),
+		zsetCommands(),
+		transactionCommands(),
+		pubsubCommands(),
+		serverCommands(),
+	} {
+		all = append(all, family...)
+	}
+	return all
+}
+
+// lookupCommand finds a command by name, case-insensitively, without allocating.
+func (n *Node) lookupCommand(name []byte) *Command {
+	var buf [32]byte
+	if len(name) > len(buf) {
+		return n.commands[strings.ToLower(string(name))]
+	}
+	for i, ch := range name {
+		buf[i] = lower(ch)
+	}
+	return n.commands[string(buf[:len(name)])]
+}
+
+// call checks and runs one command from c, as Redis's processCommand.
+func (n *Node) call(c *Client, args [][]byte) {
+	n.stats.Commands++
+	cmd := n.lookupCommand(args[0])
+	if cmd == nil {
+		n.rejectCommand(c, unknownCommandError(args))
+		return
+	}
+	if (cmd.Arity > 0 && len(args) != cmd.Arity) || len(args) < -cmd.Arity {
+		cmd.RejectedCalls++
+		n.rejectCommand(c, fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
+		return
+	}
+	if !c.authenticated && cmd.Flags&FlagNoAuth == 0 {
+		cmd.RejectedCalls++
+		n.rejectCommand(c, errNoAuth)
+		return
+	}
+	if c.subscriptions() > 0 && c.resp == 2 && cmd.Flags&FlagOKInSubscribe == 0 {
+		cmd.RejectedCalls++
+		c.addError(fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
+		return
+	}
+	if c.multi != nil && !isMultiControl(cmd.Name) {
+		c.multi.queue(cmd, args)
+		c.addSimple("QUEUED")
+		return
+	}
+	n.exec(c, cmd, args)
+}
+
+// exec runs a command that passed the checks and keeps its stats.
+func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
+	c.lastCmd = cmd.Name
+	c.errored = false
+	c.curArgs = args
+	start := n.monotonic()
+	cmd.Fn(n, c, args)
+	cmd.Calls++
+	cmd.Usec += int64((n.monotonic() - start) / time.Microsecond)
+	if c.errored {
+		cmd.FailedCalls++
+		n.stats.TotalErrorReplies++
+	}
+}
+
+// rejectCommand replies an error for a command that never ran and, inside
+// MULTI, dooms the transaction (EXECABORT).
+func (n *Node) rejectCommand(c *Client, msg string) {
+	if c.multi != nil {
+		c.multi.aborted = true
+	}
+	c.addError(msg)
+	n.stats.TotalErrorReplies++
+}
+
+func unknownCommandError(args [][]byte) string {
+	var rest []byte
+	for _, a := range args[1:] {
+		if len(rest) >= 128 {
+			break
+		}
+		a = a[:min(len(a), 128-len(rest))]
+		rest = append(append(append(rest, '\''), a...), '\'', ' ')
+	}
+	name := args[0][:min(len(args[0]), 128)]
+	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", name, rest)
+}
+
+// unknownSubcommand is the error for a container command's bad subcommand.
+func unknownSubcommand(c *Client, args [][]byte) {
+	c.addError(fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", args[1], strings.ToUpper(string(args[0]))))
+}
+
+// wrongArity is the error for a wrong argument count found by a handler
+// (subcommands: name is e.g. "config|get").
+func wrongArity(c *Client, name string) {
+	c.addError(fmt.Sprintf("ERR wrong number of arguments for '%s' command", name))
+}

@@ -1,0 +1,288 @@
+package node
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Config is the node's configuration. Every field is reachable by its
+// redis.conf name through the param table below, which CONFIG GET/SET, the
+// server's command line and config file all share.
+type Config struct {
+	Port             int64
+	Bind             string
+	Dir              string
+	Daemonize        bool
+	Save             string
+	RequirePass      string
+	ProtectedMode    bool
+	MaxClients       int64
+	ProtoMaxBulkLen  int64
+	Hz               int64
+	LogLevel         string
+	LogFile          string
+	EnableDebugCmd   string
+	Databases        int64
+	Timeout          int64
+	TCPKeepalive     int64
+	AppendOnly       bool
+	AppendFsync      string
+	DBFilename       string
+	PidFile          string
+	MaxMemory        int64
+	MaxMemoryPolicy  string
+	NotifyKeyspace   string
+	SlowlogSlower    int64
+	SlowlogMaxLen    int64
+	ListMaxLPSize    int64
+	ListCompress     int64
+	HashMaxLPEntries int64
+	HashMaxLPValue   int64
+	SetMaxIntset     int64
+	ZSetMaxLPEntries int64
+	ZSetMaxLPValue   int64
+	ReplicaReadOnly  bool
+	LazyfreeUserDel  bool
+	TCPBacklog       int64
+	ActiveExpire     bool // not a Redis option: tests switch active expiry off
+}
+
+// DefaultConfig is what a bare start uses: Redis 7.0's defaults, except
+// that opdis binds loopback and keeps data in ./data.
+func DefaultConfig() Config {
+	return Config{
+		Port: 6379, Bind: "127.0.0.1", Dir: "./data", ProtectedMode: true,
+		Save: "3600 1 300 100 60 10000", MaxClients: 10000, ProtoMaxBulkLen: 512 << 20,
+		Hz: 10, LogLevel: "notice", EnableDebugCmd: "no", Databases: 16, TCPKeepalive: 300,
+		AppendFsync: "everysec", DBFilename: "dump.rdb", MaxMemoryPolicy: "noeviction",
+		SlowlogSlower: 10000, SlowlogMaxLen: 128, ListMaxLPSize: -2, HashMaxLPEntries: 128,
+		HashMaxLPValue: 64, SetMaxIntset: 512, ZSetMaxLPEntries: 128, ZSetMaxLPValue: 64,
+		ReplicaReadOnly: true, TCPBacklog: 511, ActiveExpire: true,
+	}
+}
+
+type paramKind int
+
+const (
+	kindString paramKind = iota
+	kindBool
+	kindInt
+	kindMemory
+	kindEnum
+)
+
+// param describes one configuration option.
+type param struct {
+	name      string
+	alias     string
+	kind      paramKind
+	immutable bool
+	min, max  int64
+	enum      []string
+	str       func(c *Config) *string
+	boolean   func(c *Config) *bool
+	integer   func(c *Config) *int64
+}
+
+func strParam(name string, f func(*Config) *string) *param {
+	return &param{name: name, kind: kindString, str: f}
+}
+func boolParam(name string, f func(*Config) *bool) *param {
+	return &param{name: name, kind: kindBool, boolean: f}
+}
+func intParam(name string, min, max int64, f func(*Config) *int64) *param {
+	return &param{name: name, kind: kindInt, min: min, max: max, integer: f}
+}
+func memParam(name string, f func(*Config) *int64) *param {
+	return &param{name: name, kind: kindMemory, min: 0, max: 1<<63 - 1, integer: f}
+}
+func enumParam(name string, values []string, f func(*Config) *string) *param {
+	return &param{name: name, kind: kindEnum, enum: values, str: f}
+}
+func (p *param) fixed() *param           { p.immutable = true; return p }
+func (p *param) aka(alias string) *param { p.alias = alias; return p }
+
+const maxInt = 1<<63 - 1
+
+// params is sorted by name so CONFIG GET with a pattern replies in a stable order.
+var params = sortParams([]*param{
+	intParam("port", 0, 65535, func(c *Config) *int64 { return &c.Port }),
+	strParam("bind", func(c *Config) *string { return &c.Bind }),
+	strParam("dir", func(c *Config) *string { return &c.Dir }),
+	boolParam("daemonize", func(c *Config) *bool { return &c.Daemonize }).fixed(),
+	strParam("save", func(c *Config) *string { return &c.Save }),
+	strParam("requirepass", func(c *Config) *string { return &c.RequirePass }),
+	boolParam("protected-mode", func(c *Config) *bool { return &c.ProtectedMode }),
+	intParam("maxclients", 1, maxInt, func(c *Config) *int64 { return &c.MaxClients }),
+	memParam("proto-max-bulk-len", func(c *Config) *int64 { return &c.ProtoMaxBulkLen }),
+	intParam("hz", 1, 500, func(c *Config) *int64 { return &c.Hz }),
+	enumParam("loglevel", []string{"debug", "verbose", "notice", "warning", "nothing"}, func(c *Config) *string { return &c.LogLevel }),
+	strParam("logfile", func(c *Config) *string { return &c.LogFile }).fixed(),
+	enumParam("enable-debug-command", []string{"no", "yes", "local"}, func(c *Config) *string { return &c.EnableDebugCmd }).fixed(),
+	intParam("databases", 1, maxInt, func(c *Config) *int64 { return &c.Databases }).fixed(),
+	intParam("timeout", 0, maxInt, func(c *Config) *int64 { return &c.Timeout }),
+	intParam("tcp-keepalive", 0, maxInt, func(c *Config) *int64 { return &c.TCPKeepalive }),
+	intParam("tcp-backlog", 0, maxInt, func(c *Config) *int64 { return &c.TCPBacklog }).fixed(),
+	boolParam("appendonly", func(c *Config) *bool { return &c.AppendOnly }),
+	enumParam("appendfsync", []string{"always", "everysec", "no"}, func(c *Config) *string { return &c.AppendFsync }),
+	strParam("dbfilename", func(c *Config) *string { return &c.DBFilename }),
+	strParam("pidfile", func(c *Config) *string { return &c.PidFile }).fixed(),
+	memParam("maxmemory", func(c *Config) *int64 { return &c.MaxMemory }),
+	enumParam("maxmemory-policy", []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}, func(c *Config) *string { return &c.MaxMemoryPolicy }),
+	strParam("notify-keyspace-events", func(c *Config) *string { return &c.NotifyKeyspace }),
+	intParam("slowlog-log-slower-than", -1, maxInt, func(c *Config) *int64 { return &c.SlowlogSlower }),
+	intParam("slowlog-max-len", 0, maxInt, func(c *Config) *int64 { return &c.SlowlogMaxLen }),
+	intParam("list-max-listpack-size", -5, maxInt, func(c *Config) *int64 { return &c.ListMaxLPSize }).aka("list-max-ziplist-size"),
+	intParam("list-compress-depth", 0, maxInt, func(c *Config) *int64 { return &c.ListCompress }),
+	memParam("hash-max-listpack-entries", func(c *Config) *int64 { return &c.HashMaxLPEntries }).aka("hash-max-ziplist-entries"),
+	memParam("hash-max-listpack-value", func(c *Config) *int64 { return &c.HashMaxLPValue }).aka("hash-max-ziplist-value"),
+	memParam("set-max-intset-entries", func(c *Config) *int64 { return &c.SetMaxIntset }),
+	memParam("zset-max-listpack-entries", func(c *Config) *int64 { return &c.ZSetMaxLPEntries }).aka("zset-max-ziplist-entries"),
+	memParam("zset-max-listpack-value", func(c *Config) *int64 { return &c.ZSetMaxLPValue }).aka("zset-max-ziplist-value"),
+	boolParam("replica-read-only", func(c *Config) *bool { return &c.ReplicaReadOnly }).aka("slave-read-only"),
+	boolParam("lazyfree-lazy-user-del", func(c *Config) *bool { return &c.LazyfreeUserDel }),
+	boolParam("active-expire-enabled", func(c *Config) *bool { return &c.ActiveExpire }),
+})
+
+func sortParams(ps []*param) []*param {
+	sort.Slice(ps, func(i, j int) bool { return ps[i].name < ps[j].name })
+	return ps
+}
+
+func findParam(name string) *param {
+	name = strings.ToLower(name)
+	for _, p := range params {
+		if p.name == name || p.alias == name {
+			return p
+		}
+	}
+	return nil
+}
+
+// ConfigError is a rejected configuration value; Msg is the reason Redis
+// would give after the option's name.
+type ConfigError struct{ Name, Msg string }
+
+func (e *ConfigError) Error() string { return e.Name + ": " + e.Msg }
+
+// ErrUnknownParam is returned by Set for a name that is not an option.
+var ErrUnknownParam = fmt.Errorf("unknown option")
+
+// Set parses value into the option called name. startup is true when
+// the value comes from the command line or config file, where immutable
+// options may still be set.
+func (c *Config) Set(name, value string, startup bool) error {
+	p := findParam(name)
+	if p == nil {
+		return ErrUnknownParam
+	}
+	if p.immutable && !startup {
+		return &ConfigError{p.name, "can't set immutable config"}
+	}
+	switch p.kind {
+	case kindString:
+		*p.str(c) = value
+	case kindEnum:
+		v := strings.ToLower(value)
+		for _, e := range p.enum {
+			if e == v {
+				*p.str(c) = v
+				return nil
+			}
+		}
+		return &ConfigError{p.name, "argument(s) must be one of the following: " + strings.Join(p.enum, ", ")}
+	case kindBool:
+		switch strings.ToLower(value) {
+		case "yes":
+			*p.boolean(c) = true
+		case "no":
+			*p.boolean(c) = false
+		default:
+			return &ConfigError{p.name, "argument must be 'yes' or 'no'"}
+		}
+	case kindInt, kindMemory:
+		var v int64
+		var ok bool
+		if p.kind == kindMemory {
+			v, ok = ParseMemory(value)
+			if !ok {
+				return &ConfigError{p.name, "argument must be a memory value"}
+			}
+		} else {
+			v, ok = parseConfigInt(value)
+			if !ok {
+				return &ConfigError{p.name, "argument couldn't be parsed into an integer"}
+			}
+		}
+		if v < p.min || v > p.max {
+			return &ConfigError{p.name, fmt.Sprintf("argument must be between %d and %d inclusive", p.min, p.max)}
+		}
+		*p.integer(c) = v
+	}
+	return nil
+}
+
+// Get returns the option's value as CONFIG GET shows it.
+func (c *Config) Get(name string) (string, bool) {
+	p := findParam(name)
+	if p == nil {
+		return "", false
+	}
+	return p.get(c), true
+}
+
+func (p *param) get(c *Config) string {
+	switch p.kind {
+	case kindBool:
+		if *p.boolean(c) {
+			return "yes"
+		}
+		return "no"
+	case kindInt, kindMemory:
+		return strconv.FormatInt(*p.integer(c), 10)
+	default:
+		return *p.str(c)
+	}
+}
+
+// Match returns name/value pairs of every option whose name (or alias)
+// matches the glob pattern, sorted by name.
+func (c *Config) Match(pattern string) [][2]string {
+	var out [][2]string
+	for _, p := range params {
+		if GlobMatch([]byte(pattern), []byte(p.name), true) {
+			out = append(out, [2]string{p.name, p.get(c)})
+		} else if p.alias != "" && GlobMatch([]byte(pattern), []byte(p.alias), true) {
+			out = append(out, [2]string{p.alias, p.get(c)})
+		}
+	}
+	return out
+}
+
+func parseConfigInt(s string) (int64, bool) {
+	v, err := strconv.ParseInt(s, 10, 64)
+	return v, err == nil
+}
+
+// ParseMemory parses "100", "1k", "1kb", "5mb", "1gb" as Redis's memtoull:
+// k=1000, kb=1024, m=1000², mb=1024², g=1000³, gb=1024³.
+func ParseMemory(s string) (int64, bool) {
+	ls := strings.ToLower(s)
+	mul := int64(1)
+	for _, u := range []struct {
+		suf string
+		mul int64
+	}{{"kb", 1024}, {"mb", 1 << 20}, {"gb", 1 << 30}, {"k", 1000}, {"m", 1e6}, {"g", 1e9}, {"b", 1}} {
+		if strings.HasSuffix(ls, u.suf) {
+			ls, mul = strings.TrimSuffix(ls, u.suf), u.mul
+			break
+		}
+	}
+	v, err := strconv.ParseInt(ls, 10, 64)
+	if err != nil || v < 0 || (v > 0 && mul > (1<<63-1)/v) {
+		return 0, false
+	}
+	return v * mul, true
+}

@@ -1,0 +1,34 @@
+package node
+
+import "time"
+
+// Clock is the node's only view of time.
+type Clock interface {
+	// UnixNano is wall-clock time: expiry, TIME and LASTSAVE use it.
+	UnixNano() int64
+	// Monotonic never goes back: timeouts, idle times and uptime use it.
+	Monotonic() time.Duration
+}
+
+// Rand is the node's only source of randomness. The simulator seeds it;
+// the server seeds it from the OS.
+type Rand interface {
+	Uint64() uint64
+}
+
+// Env is everything a Node needs from the world.
+type Env struct {
+	Clock Clock
+	Rand  Rand
+}
+
+func (n *Node) nowMs() int64             { return n.env.Clock.UnixNano() / 1e6 }
+func (n *Node) monotonic() time.Duration { return n.env.Clock.Monotonic() }
+
+// randN returns a uniform int in [0, max).
+func (n *Node) randN(max int) int {
+	if max <= 1 {
+		return 0
+	}
+	return int(n.env.Rand.Uint64() % uint64(max))
+}

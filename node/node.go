@@ -1,0 +1,230 @@
+package node
+
+import (
+	"sort"
+	"time"
+
+	"opdis/wire"
+)
+
+// Node is one server. All methods must be called from one goroutine (or
+// under one lock); none blocks.
+type Node struct {
+	cfg Config
+	env Env
+
+	dbs      []*DB
+	commands map[string]*Command
+
+	clients      map[int64]*Client //det:ok lookups only; clientList is the ordered view
+	clientList   []*Client         // ordered by id
+	nextClientID int64
+	pending      []int64 // clients with output queued by another client's call
+	inCall       *Client // the client whose input is being processed
+
+	watched map[watchKey][]*Client
+	blocked blocking
+	pubsub  pubsub
+
+	// OnPropagate, when set, receives every write in effect form, in order:
+	// the database and the command that reproduces the change exactly.
+	OnPropagate func(db int, args [][]byte)
+
+	stats    Stats
+	start    time.Duration // monotonic time at New
+	lastCron time.Duration
+	shutdown bool
+	dirty    int64 // changes since the last save
+	lastSave int64 // unix seconds
+}
+
+// Stats are the counters INFO reports.
+type Stats struct {
+	Connections       int64
+	Commands          int64
+	RejectedConns     int64
+	ExpiredKeys       int64
+	EvictedKeys       int64
+	KeyspaceHits      int64
+	KeyspaceMisses    int64
+	PubsubChannels    int64
+	NetInputBytes     int64
+	NetOutputBytes    int64
+	TotalErrorReplies int64
+}
+
+// New returns a node with an empty keyspace.
+func New(cfg Config, env Env) *Node {
+	n := &Node{
+		cfg:      cfg,
+		env:      env,
+		clients:  make(map[int64]*Client),
+		watched:  make(map[watchKey][]*Client),
+		commands: make(map[string]*Command),
+	}
+	n.dbs = make([]*DB, cfg.Databases)
+	for i := range n.dbs {
+		n.dbs[i] = newDB(i, env.Rand.Uint64())
+	}
+	for _, cmd := range commandTable() {
+		n.commands[cmd.Name] = cmd
+	}
+	n.pubsub.init(env.Rand.Uint64())
+	n.start = n.monotonic()
+	n.lastCron = n.start
+	n.lastSave = n.nowMs() / 1000
+	return n
+}
+
+// Config returns the node's configuration.
+func (n *Node) Config() *Config { return &n.cfg }
+
+// ShutdownRequested reports whether SHUTDOWN asked the server to exit.
+func (n *Node) ShutdownRequested() bool { return n.shutdown }
+
+// Connect registers a new client connection and returns its id. addr and
+// laddr are the peer and local addresses, shown by CLIENT LIST.
+func (n *Node) Connect(addr, laddr string) int64 {
+	n.nextClientID++
+	c := newClient(n, n.nextClientID, addr, laddr)
+	n.clients[c.ID] = c
+	n.clientList = append(n.clientList, c)
+	n.stats.Connections++
+	return c.ID
+}
+
+// Feed hands bytes read from a connection to the node, which parses and
+// runs every complete command in them.
+func (n *Node) Feed(id int64, data []byte) {
+	c := n.clients[id]
+	if c == nil || c.closing {
+		return
+	}
+	n.stats.NetInputBytes += int64(len(data))
+	c.lastInteraction = n.monotonic()
+	if len(c.in) == 0 {
+		// Fast path: parse straight from data and keep only the remainder.
+		rest := n.processBuffer(c, data)
+		c.in = append(c.in[:0], rest...)
+		return
+	}
+	c.in = append(c.in, data...)
+	rest := n.processBuffer(c, c.in)
+	c.in = append(c.in[:0], rest...)
+}
+
+// processBuffer runs every complete command at the front of buf and
+// returns what is left.
+func (n *Node) processBuffer(c *Client, buf []byte) []byte {
+	lim := wire.Limits{MaxBulkLen: n.cfg.ProtoMaxBulkLen}
+	for len(buf) > 0 && !c.closing && c.blockedOn == nil {
+		args, used, err := wire.ParseCommand(buf, lim)
+		if err != nil {
+			c.addError("ERR " + err.Error())
+			c.closeAfterReply()
+			return nil
+		}
+		if used == 0 {
+			break
+		}
+		buf = buf[used:]
+		if args != nil {
+			n.inCall = c
+			n.call(c, args)
+			n.handleReadyKeys()
+			n.inCall = nil
+		}
+	}
+	return buf
+}
+
+// Disconnect tells the node a connection is gone.
+func (n *Node) Disconnect(id int64) {
+	c := n.clients[id]
+	if c == nil {
+		return
+	}
+	n.freeClient(c)
+}
+
+func (n *Node) freeClient(c *Client) {
+	n.unwatchAll(c)
+	n.unblock(c)
+	n.pubsubUnsubscribeAll(c)
+	delete(n.clients, c.ID)
+	i := sort.Search(len(n.clientList), func(i int) bool { return n.clientList[i].ID >= c.ID })
+	if i < len(n.clientList) && n.clientList[i] == c {
+		n.clientList = append(n.clientList[:i], n.clientList[i+1:]...)
+	}
+	c.closing = true
+}
+
+// TakeOutput appends the client's queued output to dst and clears it.
+// closeConn reports that the connection must be closed once dst is
+// written (QUIT, a protocol error, CLIENT KILL); the node has then already
+// forgotten the client.
+func (n *Node) TakeOutput(id int64, dst []byte) (out []byte, closeConn bool) {
+	c := n.clients[id]
+	if c == nil {
+		return dst, true
+	}
+	dst = append(dst, c.out...)
+	n.stats.NetOutputBytes += int64(len(c.out))
+	c.out = c.out[:0]
+	c.queued = false
+	if c.closing {
+		n.freeClient(c)
+		return dst, true
+	}
+	return dst, false
+}
+
+// Pending returns, in id order, the clients that got output (or must be
+// closed) because of another client's command or a tick: woken blocked
+// clients, pub/sub messages, CLIENT KILL. The caller should drain each with
+// TakeOutput. The list is cleared.
+func (n *Node) Pending() []int64 {
+	p := n.pending
+	n.pending = nil
+	sort.Slice(p, func(i, j int) bool { return p[i] < p[j] })
+	return p
+}
+
+// markPending records that c has output produced outside its own call.
+func (n *Node) markPending(c *Client) {
+	if c == n.inCall || c.queued {
+		return
+	}
+	c.queued = true
+	n.pending = append(n.pending, c.ID)
+}
+
+// Tick advances time-driven work: blocked-client timeouts every call, and
+// the cron (active expiry, client timeouts) at hz.
+func (n *Node) Tick() {
+	now := n.monotonic()
+	n.expireBlocked(now)
+	period := time.Second / time.Duration(n.cfg.Hz)
+	if now-n.lastCron >= period {
+		n.lastCron = now
+		n.cron(now)
+	}
+}
+
+func (n *Node) cron(now time.Duration) {
+	if n.cfg.ActiveExpire {
+		n.activeExpireCycle()
+	}
+	if n.cfg.Timeout > 0 {
+		limit := time.Duration(n.cfg.Timeout) * time.Second
+		for _, c := range append([]*Client(nil), n.clientList...) {
+			if c.blockedOn == nil && c.subscriptions() == 0 && now-c.lastInteraction > limit {
+				c.closeAfterReply()
+				n.markPending(c)
+			}
+		}
+	}
+}
+
+// DB returns database i, for tests and snapshots.
+func (n *Node) DB(i int) *DB { return n.dbs[i] }
