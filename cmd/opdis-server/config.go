@@ -77,7 +77,7 @@ func parseArgs(args []string) (node.Config, error) {
 	// appends them to the file's text before parsing.
 	first := len(strings.Split(content, "\n"))
 	for i, d := range optionDirectives(args) {
-		d.line = first + i
+		d.line = first + i + 1
 		dirs = append(dirs, d)
 	}
 	for _, d := range dirs {
@@ -158,9 +158,7 @@ func (ld *loader) apply(d directive) error {
 	case "save":
 		return ld.save(vals, fail)
 	case "bind":
-		if len(vals) == 0 {
-			return fail(errWrongArgs)
-		}
+		// No address at all is allowed (and then nothing listens).
 		return ld.set(name, strings.Join(vals, " "), fail)
 	}
 	if _, known := ld.cfg.Get(name); !known {

@@ -36,6 +36,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 
@@ -133,6 +134,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 			log.warning("Failed to write PID file: %v", err)
 		} else {
 			defer os.Remove(cfg.PidFile)
+		}
+	}
+
+	// OPDIS_CPUPROFILE=file profiles the whole run (for scripts/bench.sh work).
+	if path := os.Getenv("OPDIS_CPUPROFILE"); path != "" {
+		if f, err := os.Create(path); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
 

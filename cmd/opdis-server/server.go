@@ -13,10 +13,11 @@ import (
 )
 
 const (
-	readBufMin = 16 << 10  // first read buffer, as Redis's PROTO_IOBUF_LEN
-	readBufMax = 256 << 10 // a connection that keeps filling its buffer grows to this
-	outKeepMax = 1 << 20   // an output buffer larger than this is dropped after the write
-	tickEvery  = 2 * time.Millisecond
+	readBufMin = 16 << 10              // first read buffer, as Redis's PROTO_IOBUF_LEN
+	readBufMax = 256 << 10             // a connection that keeps filling its buffer grows to this
+	outKeepMax = 1 << 20               // an output buffer larger than this is dropped after the write
+	tickFast   = 2 * time.Millisecond  // while clients are blocked: their timeouts need ms precision
+	tickIdle   = 50 * time.Millisecond // otherwise: often enough for the cron at hz
 
 	errMaxClients = "-ERR max number of clients reached\r\n"
 	deniedReply   = "-DENIED Redis is running in protected mode because protected mode is enabled and no password is set for the default user. In this mode connections are only accepted from the loopback interface. If you want to connect from external computers to Redis you may adopt one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG SET protected-mode no' from the loopback interface by connecting to Redis from the same host the server is running, however MAKE SURE Redis is not publicly accessible from internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively you can just disable the protected mode by editing the Redis configuration file, and setting the protected mode option to 'no', and then restarting the server. 3) If you started the server manually just for testing, restart it with the '--protected-mode no' option. 4) Setup a an authentication password for the default user. NOTE: You only need to do one of the above things in order for the server to start accepting connections from the outside.\r\n"
@@ -34,6 +35,8 @@ type server struct {
 
 	listeners []net.Listener
 	quit      chan struct{} // closed when the server must exit
+	tickNow   chan struct{} // capacity 1: a client blocked, switch the ticker to fast
+	fastTick  atomic.Bool   // the ticker runs at tickFast
 	quitOnce  sync.Once
 	stopping  atomic.Bool
 }
@@ -60,10 +63,11 @@ type conn struct {
 
 func newServer(cfg node.Config, env node.Env, log *logger) *server {
 	return &server{
-		log:   log,
-		node:  node.New(cfg, env),
-		conns: make(map[int64]*conn),
-		quit:  make(chan struct{}),
+		log:     log,
+		node:    node.New(cfg, env),
+		conns:   make(map[int64]*conn),
+		quit:    make(chan struct{}),
+		tickNow: make(chan struct{}, 1),
 	}
 }
 
@@ -109,7 +113,7 @@ func (s *server) listen(cfg *node.Config) error {
 	}
 	addrs := bindAddrs(cfg.Bind, cfg.Port)
 	if len(addrs) == 0 {
-		addrs = bindAddrs("* -::*", cfg.Port)
+		return errors.New("Configured to not listen anywhere, exiting.")
 	}
 	for _, la := range addrs {
 		ln, err := net.Listen(la.network, la.addr)
@@ -254,14 +258,18 @@ func wakeAll(cs []*conn) {
 }
 
 // tickLoop drives the node's time-based work: blocking-command timeouts
-// every tick (so they fire within a few ms), the cron at hz inside Tick.
+// (every tickFast while a client is blocked, so they fire within a few ms)
+// and the cron, which runs at hz inside Tick. With nobody blocked it ticks
+// at most every tickIdle (and at least twice per cron period), so an idle
+// server stays idle.
 func (s *server) tickLoop() {
-	t := time.NewTicker(tickEvery)
-	defer t.Stop()
+	timer := time.NewTimer(tickIdle)
+	defer timer.Stop()
 	var pend []*conn
 	for {
 		select {
-		case <-t.C:
+		case <-timer.C:
+		case <-s.tickNow:
 		case <-s.quit:
 			return
 		}
@@ -272,9 +280,30 @@ func (s *server) tickLoop() {
 		}
 		s.node.Tick()
 		pend = s.collectPending(pend[:0])
+		fast := s.node.BlockedClients() > 0
+		hz := s.node.Config().Hz
 		s.mu.Unlock()
 		wakeAll(pend)
 		clear(pend)
+		s.fastTick.Store(fast)
+		next := tickFast
+		if !fast {
+			next = min(tickIdle, time.Second/time.Duration(max(hz, 1))/2)
+		}
+		timer.Reset(next) // Go 1.23+ timers: no stale tick survives Reset
+
+	}
+}
+
+// noteBlocked makes the ticker switch to fast ticks when a command just
+// parked a client. Call with s.mu held.
+func (s *server) noteBlocked() {
+	if !s.fastTick.Load() && s.node.BlockedClients() > 0 {
+		s.fastTick.Store(true)
+		select {
+		case s.tickNow <- struct{}{}:
+		default:
+		}
 	}
 }
 
@@ -295,6 +324,7 @@ func (c *conn) readLoop() {
 			s.node.Feed(c.id, buf[:nr])
 			out, closeConn := s.node.TakeOutput(c.id, c.out[:0])
 			pend = s.collectPending(pend[:0])
+			s.noteBlocked()
 			shutdown := s.node.ShutdownRequested()
 			s.mu.Unlock()
 			c.flush(out)
