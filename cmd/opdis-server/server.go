@@ -282,9 +282,14 @@ func (s *server) tickLoop() {
 		pend = s.collectPending(pend[:0])
 		fast := s.node.BlockedClients() > 0
 		hz := s.node.Config().Hz
+		shutdown := s.node.ShutdownRequested()
 		s.mu.Unlock()
 		wakeAll(pend)
 		clear(pend)
+		if shutdown {
+			s.shutdown()
+			return
+		}
 		s.fastTick.Store(fast)
 		next := tickFast
 		if !fast {
