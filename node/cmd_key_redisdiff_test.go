@@ -266,6 +266,15 @@ func TestRedisDiffRandom(t *testing.T) {
 		func() []string { return []string{"object", "refcount", key()} },
 		func() []string { return []string{"rpush", "l", val()} },
 		func() []string { return []string{"flushdb"} },
+		func() []string { return []string{"scanall"} },
+		func() []string { return []string{"randomkey"} },
+		func() []string {
+			return []string{"getex", key(), []string{"exat", "pxat"}[r.Intn(2)], []string{"1", "0", "9999999999", "99999999999999"}[r.Intn(4)]}
+		},
+		func() []string {
+			return append([]string{[]string{"expireat", "pexpireat"}[r.Intn(2)], key(), []string{"1", "0", "-5", "9999999999", "99999999999999"}[r.Intn(5)]}, opt("nx", "xx", "gt", "lt")...)
+		},
+		func() []string { return []string{"set", key(), val(), "exat", []string{"1", "9999999999"}[r.Intn(2)]} },
 	}
 	for i := 0; i < 20000; i++ {
 		g := gens[r.Intn(len(gens))]
@@ -276,12 +285,31 @@ func TestRedisDiffRandom(t *testing.T) {
 		if args[0] == "flushdb" && r.Intn(20) != 0 {
 			continue
 		}
+		if args[0] == "scanall" {
+			p.scanAll(r)
+			continue
+		}
+		if args[0] == "dbsize" || args[0] == "randomkey" {
+			// The server's active expiry may have removed keys the node
+			// still holds: remove expired keys on both sides first.
+			p.purgeExpired()
+		}
+		if args[0] == "randomkey" {
+			real, ours := p.check(args...)
+			if (real == "(nil)") != (ours == "(nil)") {
+				t.Fatalf("step %d randomkey: real %s ours %s", i, real, ours)
+			}
+			continue
+		}
 		real, ours := p.check(args...)
 		if real != ours {
 			if closeTimes(args[0], real, ours) {
 				continue
 			}
-			rv, ov := p.real.do("get", args[1]), p.tn.do(p.id, "get", args[1])
+			var rv, ov wire.Value
+			if len(args) > 1 {
+				rv, ov = p.real.do("get", args[1]), p.tn.do(p.id, "get", args[1])
+			}
 			t.Fatalf("step %d %q:\n real %s\n ours %s\n(get: real %s ours %s)", i, args, real, ours, rv, ov)
 		}
 	}
@@ -319,4 +347,105 @@ func closeTimes(cmd, real, ours string) bool {
 		return false
 	}
 	return a-b <= 5 && b-a <= 5
+}
+
+// TestRedisDiffIncrbyfloat hammers the long double emulation.
+func TestRedisDiffIncrbyfloat(t *testing.T) {
+	p := newDiffPair(t)
+	r := rand.New(rand.NewSource(time.Now().UnixNano()))
+	num := func() string {
+		var b strings.Builder
+		if r.Intn(3) == 0 {
+			b.WriteByte('-')
+		}
+		switch r.Intn(6) {
+		case 0:
+			fmt.Fprintf(&b, "%d", r.Int63n(1000))
+		case 1:
+			fmt.Fprintf(&b, "%d.%d", r.Int63n(100000), r.Int63n(1000000000))
+		case 2:
+			fmt.Fprintf(&b, "%de%d", r.Int63n(100), r.Intn(60)-30)
+		case 3:
+			fmt.Fprintf(&b, "0.%0*d", 1+r.Intn(25), r.Int63n(1e15))
+		case 4:
+			fmt.Fprintf(&b, "%d.%de%d", r.Int63n(10), r.Int63n(1e17), r.Intn(10000)-5000)
+		default:
+			fmt.Fprintf(&b, "%.*g", 1+r.Intn(20), r.NormFloat64()*float64(r.Int63n(1e12)))
+		}
+		return b.String()
+	}
+	for i := 0; i < 5000; i++ {
+		k := []string{"a", "b", "c"}[r.Intn(3)]
+		if r.Intn(50) == 0 {
+			p.check("set", k, num())
+			continue
+		}
+		args := []string{"incrbyfloat", k, num()}
+		real, ours := p.check(args...)
+		if real != ours {
+			t.Fatalf("step %d %q:\n real %s\n ours %s", i, args, real, ours)
+		}
+	}
+}
+
+// scanAll runs a whole SCAN iteration with random options on both sides
+// and compares the sets of keys returned.
+func (p *diffPair) scanAll(r *rand.Rand) {
+	p.t.Helper()
+	var opts []string
+	if r.Intn(2) == 0 {
+		opts = append(opts, "match", []string{"*", "n*", "?", "[a-c]"}[r.Intn(4)])
+	}
+	if r.Intn(2) == 0 {
+		// Not "none": it lists expired keys the server's active expiry may
+		// already have removed.
+		opts = append(opts, "type", []string{"string", "list", "hash"}[r.Intn(3)])
+	}
+	if r.Intn(2) == 0 {
+		opts = append(opts, "count", []string{"1", "2", "100"}[r.Intn(3)])
+	}
+	collect := func(do func(args ...string) wire.Value) []string {
+		set := map[string]bool{}
+		cursor := "0"
+		for {
+			v := do(append([]string{"scan", cursor}, opts...)...)
+			if v.Kind != wire.Array {
+				return []string{v.String()}
+			}
+			for _, e := range v.Elems[1].Elems {
+				set[e.Str] = true
+			}
+			cursor = v.Elems[0].Str
+			if cursor == "0" {
+				break
+			}
+		}
+		var out []string
+		for k := range set {
+			out = append(out, k)
+		}
+		sort.Strings(out)
+		return out
+	}
+	real := collect(p.real.do)
+	p.tn.clock.ns = time.Now().UnixNano()
+	ours := collect(func(args ...string) wire.Value { return p.tn.do(p.id, args...) })
+	if fmt.Sprint(real) != fmt.Sprint(ours) {
+		p.t.Fatalf("scan %q: real %q ours %q", opts, real, ours)
+	}
+}
+
+// purgeExpired deletes every expired key on both sides (a full SCAN).
+func (p *diffPair) purgeExpired() {
+	for _, do := range []func(args ...string) wire.Value{p.real.do, func(args ...string) wire.Value {
+		p.tn.clock.ns = time.Now().UnixNano()
+		return p.tn.do(p.id, args...)
+	}} {
+		for cursor := "0"; ; {
+			v := do("scan", cursor, "count", "1000")
+			if cursor = v.Elems[0].Str; cursor == "0" {
+				break
+			}
+		}
+	}
 }
