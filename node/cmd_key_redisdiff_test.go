@@ -80,14 +80,6 @@ func newDiffPair(t *testing.T) *diffPair {
 	return &diffPair{t: t, real: rr, tn: tn, id: tn.connect()}
 }
 
-func render(cmd string, v wire.Value) string {
-	switch cmd {
-	case "keys", "smembers", "hgetall":
-		sort.Slice(v.Elems, func(i, j int) bool { return v.Elems[i].Str < v.Elems[j].Str })
-	}
-	return v.String()
-}
-
 func (p *diffPair) check(args ...string) (string, string) {
 	p.t.Helper()
 	real := render(strings.ToLower(args[0]), p.real.do(args...))
@@ -105,45 +97,7 @@ func (p *diffPair) check(args ...string) (string, string) {
 
 func TestRedisDiffScripted(t *testing.T) {
 	p := newDiffPair(t)
-	script := `
-set a 123|object encoding a|object refcount a|set a 10000|object refcount a|append a x|object encoding a
-set f 10.5|incrbyfloat f 0.1|set f 3.0e3|incrbyfloat f 5.0e3|incrbyfloat f 1e4900|incrbyfloat f -1e4900
-incrbyfloat g 1.1|incrbyfloat g 1.1|incrbyfloat g 1.1|incrbyfloat h 0x10|incrbyfloat h 0x1p3|incrbyfloat h 0X1.8P1
-incrbyfloat h inf|incrbyfloat h nan|incrbyfloat h 1e-5000|incrbyfloat h 1e-4940|incrbyfloat i 1e-4940|incrbyfloat j 1e-4950
-incrbyfloat h .5|incrbyfloat h 5.|incrbyfloat h +5|incrbyfloat h 1e|incrbyfloat h 1_0|incrbyfloat m -0.0|incrbyfloat n 1.23456789012345678901234
-incrbyfloat o 0.1|incrbyfloat o -0.1|incrbyfloat p 1e20|incrbyfloat q 12345678901234567890123|incrbyfloat r 1e-18|incrbyfloat s -1e-18
-object encoding q|incrbyfloat t 3|object encoding t|incrbyfloat u infinity|incrbyfloat u -1e-30|get u|incrbyfloat v 1e4932|incrbyfloat v 1.2e4932|incrbyfloat w 1.18973149535723176502e+4932
-incrbyfloat x 0.1|incrbyfloat x 0.2|incrbyfloat x 0.3|incrbyfloat x -0.6|incrbyfloat y 1e-17|incrbyfloat y 5e-18|incrbyfloat z 0.000000000000000005|incrbyfloat z 0.000000000000000015
-incrbyfloat big 9223372036854775807|incrbyfloat big 1|incrbyfloat big2 1e17|incrbyfloat big2 0.1|incrbyfloat k3 1.0000000000000000001|incrbyfloat k4 3.14159265358979323846264338327950288
-incrbyfloat k5 -1e-4950|incrbyfloat k6 0x|incrbyfloat k6 0x.8|incrbyfloat k6 0x1p|incrbyfloat k6 0x1p-2|incrbyfloat k7 1e+|incrbyfloat k7 1E2|incrbyfloat k7 INFINITY|incrbyfloat k7 infin
-set e 1 ex 10 ex 20|ttl e|set e v nx nx|set e v nx xx|set e v ex 10 px 100|set e v keepttl ex 1|set e v ex 0|set e v ex -1|set e v px 9223372036854775807
-set e v ex 9223372036854775|set e v exat 9223372036854775|ttl e|set e v pxat 0|set e v ex abc|set e v ex|set e v get get|setex e 0 v|setex e abc v|psetex e -5 v
-set e v exat 1|get e|getex e ex -1|set e v|getex e ex -1|getex e ex abc|getex e persist ex 10|getex e ex 10 persist|getex e xx|getex e persist persist|getex e|getex e ex
-lpush l a|getex l ex 10|getex l ex -10|set l x get|set l x nx get|set k2 v nx get|set k2 w nx get|set k2 w xx get|set k3 w xx get|get k2|get k3
-set k v keepttl|set k v px 100000|set k w keepttl|pttl k|set k w|ttl k|set k 1 EX 100 GET|ttl k|set k 2 xx px 5000 get|set k 2 XX KEEPTTL GET
-decrby k -9223372036854775808|decrby k4x -9223372036854775808|incrby k4x -9223372036854775808|decrby k4x 1|incrby k4x 1|incr k4x|decr k4x
-setrange k -1 x|setrange k 536870911 xy|setrange k abc x|getrange k abc 1|mset a|mset a b c|msetnx a b c
-set x hello|getrange x 0 -1|getrange x -3 -1|getrange x -1 -3|getrange x 5 10|getrange x -100 100|getrange x 2 1|getrange x 0 -100|getrange x -100 -99|substr x 1 2|getrange nokey 0 1
-set z ""|getrange z 0 -1|getrange z 0 0|setrange z 0 ""|setrange nk 0 ""|exists nk|setrange nk 3 ab|get nk|strlen z|object encoding nk|setrange nk 1 x|get nk|strlen nk
-append ap 12|object encoding ap|append ap 3|object encoding ap|append ae ""|exists ae|object encoding ae|incr ap|object encoding ap
-mset m1 1 m2 2 m1 3|mget m1 m2 l nokey|msetnx m1 1 m9 9|msetnx m8 8 m9 9|mget m8 m9|getset m8 x|getset nokey2 y|getset l x|getdel m8|getdel m8|getdel l
-set s abc|incr s|incrbyfloat s 1|set s " 1"|incr s|set s 9223372036854775807|incr s|set s 12345678901234567890|incr s|set s -0|incr s|set s 007|incrby s 1|incrby s abc|incrby s 99999999999999999999
-mset key1 ohmytext key2 mynewtext|lcs key1 key2|lcs key1 key2 len|lcs key1 key2 idx|lcs key1 key2 idx minmatchlen 4|lcs key1 key2 idx minmatchlen 4 withmatchlen|lcs key1 key2 idx len|lcs key1 key2 foo
-lcs key1 key2 minmatchlen|lcs key1 key2 minmatchlen x|lcs key1 nokey|lcs nokey nokey2 idx|lcs l key1 foo|lcs key1 key2 withmatchlen|lcs key1 key2 idx minmatchlen -5 withmatchlen|lcs key2 key1 idx withmatchlen
-set b 1|expire b 10 nx xx|expire b 10 gt lt|expire b 10 nx gt|expire b 10 foo|expire b abc foo|expire b 10 xx|expire b abc|expire b 9223372036854776|expire b 9223372036854775
-expire b -9223372036854775|expire b -9223372036854776|exists b|set b 1|pexpire b 9223372036854775807|pexpireat b 9223372036854775807|expiretime b|pexpiretime b|expire b 10 gt|expire b 10 lt|ttl b|expire b 100 lt
-expire b 5 lt|expire b 100 gt|expire b 100 nx|persist b|persist b|expire b 10 xx|expire b 10 lt|ttl b|expire b -1 lt|exists b|ttl nokey|expiretime nokey|pttl nokey
-set c 1|ttl c|expiretime c|pexpiretime c|expire c 0|exists c|set c 1|pexpireat c 1 gt|pexpireat c 1 lt|exists c|set c 1|expireat c 1|exists c|expire nokey 10|persist nokey
-set r 1|rename nokey x|rename r r|renamenx r r|renamenx nokey r|move r 0|move r 16|move r abc|move r -1|move nokey 1|move r 1|exists r|move r 1
-copy r r|set r 1|copy r r|copy r r db 0|copy r c2 db 16|copy r c2 db abc|copy r c2 foo|copy r c2 db|copy nokey c2|copy r c2|copy r c2|copy r c2 replace|object refcount c2
-swapdb 0 abc|swapdb abc 0|swapdb 0 16|swapdb 0 -1|swapdb 0 0|swapdb 0 1|exists r|swapdb 1 0|exists r|flushdb foo|flushdb async x|flushall async x
-scan 0 count 0|scan 0 count abc|scan abc|scan " 1"|scan 18446744073709551616|scan 0 match|scan 0 foo bar|type nokey|type r|type l|exists r r nokey|touch r r nokey|del r r|unlink r
-object help|object help x|object encoding|object encoding a b|object foo|object foo bar|object encoding nokey|object freq nokey|object freq a|object idletime a|OBJECT ENCODING l|Object Help
-set r1 1|set r2 2|expire r1 100|rename r1 r2|ttl r2|exists r1|set r3 3|renamenx r2 r3|renamenx r2 r4|ttl r4|rename r4 l|type l|ttl l
-flushall|dbsize|set a 1|keys *|keys a|keys ""|dbsize|flushdb sync|dbsize|randomkey|scan 0
-set "" x|set a x|set ab] x|keys *|keys **|keys ?*|keys [a|keys [a-]|keys a[b|keys [^|keys []|keys \|keys ab\]|keys [a-]]|keys A|scan 0 match ** count 100|scan 0 match * count 100
-`
-	for _, line := range strings.Split(strings.TrimSpace(script), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(diffScript), "\n") {
 		for _, cmd := range strings.Split(line, "|") {
 			args := splitArgs(cmd)
 			real, ours := p.check(args...)
@@ -152,30 +106,6 @@ set "" x|set a x|set ab] x|keys *|keys **|keys ?*|keys [a|keys [a-]|keys a[b|key
 			}
 		}
 	}
-}
-
-// splitArgs splits on spaces; "" is an empty argument and "x y" one argument.
-func splitArgs(s string) []string {
-	var out []string
-	for len(s) > 0 {
-		s = strings.TrimLeft(s, " ")
-		if s == "" {
-			break
-		}
-		if s[0] == '"' {
-			end := strings.IndexByte(s[1:], '"') + 1
-			out = append(out, s[1:end])
-			s = s[end+1:]
-			continue
-		}
-		end := strings.IndexByte(s, ' ')
-		if end < 0 {
-			end = len(s)
-		}
-		out = append(out, s[:end])
-		s = s[end:]
-	}
-	return out
 }
 
 // TestRedisDiffRandom sends random string/key commands to both and compares.
@@ -446,6 +376,77 @@ func (p *diffPair) purgeExpired() {
 			if cursor = v.Elems[0].Str; cursor == "0" {
 				break
 			}
+		}
+	}
+}
+
+var diffScript = `
+set a 123|object encoding a|object refcount a|set a 10000|object refcount a|append a x|object encoding a
+set f 10.5|incrbyfloat f 0.1|set f 3.0e3|incrbyfloat f 5.0e3|incrbyfloat f 1e4900|incrbyfloat f -1e4900
+incrbyfloat g 1.1|incrbyfloat g 1.1|incrbyfloat g 1.1|incrbyfloat h 0x10|incrbyfloat h 0x1p3|incrbyfloat h 0X1.8P1
+incrbyfloat h inf|incrbyfloat h nan|incrbyfloat h 1e-5000|incrbyfloat h 1e-4940|incrbyfloat i 1e-4940|incrbyfloat j 1e-4950
+incrbyfloat h .5|incrbyfloat h 5.|incrbyfloat h +5|incrbyfloat h 1e|incrbyfloat h 1_0|incrbyfloat m -0.0|incrbyfloat n 1.23456789012345678901234
+incrbyfloat o 0.1|incrbyfloat o -0.1|incrbyfloat p 1e20|incrbyfloat q 12345678901234567890123|incrbyfloat r 1e-18|incrbyfloat s -1e-18
+object encoding q|incrbyfloat t 3|object encoding t|incrbyfloat u infinity|incrbyfloat u -1e-30|get u|incrbyfloat v 1e4932|incrbyfloat v 1.2e4932|incrbyfloat w 1.18973149535723176502e+4932
+incrbyfloat x 0.1|incrbyfloat x 0.2|incrbyfloat x 0.3|incrbyfloat x -0.6|incrbyfloat y 1e-17|incrbyfloat y 5e-18|incrbyfloat z 0.000000000000000005|incrbyfloat z 0.000000000000000015
+incrbyfloat big 9223372036854775807|incrbyfloat big 1|incrbyfloat big2 1e17|incrbyfloat big2 0.1|incrbyfloat k3 1.0000000000000000001|incrbyfloat k4 3.14159265358979323846264338327950288
+incrbyfloat k5 -1e-4950|incrbyfloat k6 0x|incrbyfloat k6 0x.8|incrbyfloat k6 0x1p|incrbyfloat k6 0x1p-2|incrbyfloat k7 1e+|incrbyfloat k7 1E2|incrbyfloat k7 INFINITY|incrbyfloat k7 infin
+set e 1 ex 10 ex 20|ttl e|set e v nx nx|set e v nx xx|set e v ex 10 px 100|set e v keepttl ex 1|set e v ex 0|set e v ex -1|set e v px 9223372036854775807
+set e v ex 9223372036854775|set e v exat 9223372036854775|ttl e|set e v pxat 0|set e v ex abc|set e v ex|set e v get get|setex e 0 v|setex e abc v|psetex e -5 v
+set e v exat 1|get e|getex e ex -1|set e v|getex e ex -1|getex e ex abc|getex e persist ex 10|getex e ex 10 persist|getex e xx|getex e persist persist|getex e|getex e ex
+lpush l a|getex l ex 10|getex l ex -10|set l x get|set l x nx get|set k2 v nx get|set k2 w nx get|set k2 w xx get|set k3 w xx get|get k2|get k3
+set k v keepttl|set k v px 100000|set k w keepttl|pttl k|set k w|ttl k|set k 1 EX 100 GET|ttl k|set k 2 xx px 5000 get|set k 2 XX KEEPTTL GET
+decrby k -9223372036854775808|decrby k4x -9223372036854775808|incrby k4x -9223372036854775808|decrby k4x 1|incrby k4x 1|incr k4x|decr k4x
+setrange k -1 x|setrange k 536870911 xy|setrange k abc x|getrange k abc 1|mset a|mset a b c|msetnx a b c
+set x hello|getrange x 0 -1|getrange x -3 -1|getrange x -1 -3|getrange x 5 10|getrange x -100 100|getrange x 2 1|getrange x 0 -100|getrange x -100 -99|substr x 1 2|getrange nokey 0 1
+set z ""|getrange z 0 -1|getrange z 0 0|setrange z 0 ""|setrange nk 0 ""|exists nk|setrange nk 3 ab|get nk|strlen z|object encoding nk|setrange nk 1 x|get nk|strlen nk
+append ap 12|object encoding ap|append ap 3|object encoding ap|append ae ""|exists ae|object encoding ae|incr ap|object encoding ap
+mset m1 1 m2 2 m1 3|mget m1 m2 l nokey|msetnx m1 1 m9 9|msetnx m8 8 m9 9|mget m8 m9|getset m8 x|getset nokey2 y|getset l x|getdel m8|getdel m8|getdel l
+set s abc|incr s|incrbyfloat s 1|set s " 1"|incr s|set s 9223372036854775807|incr s|set s 12345678901234567890|incr s|set s -0|incr s|set s 007|incrby s 1|incrby s abc|incrby s 99999999999999999999
+mset key1 ohmytext key2 mynewtext|lcs key1 key2|lcs key1 key2 len|lcs key1 key2 idx|lcs key1 key2 idx minmatchlen 4|lcs key1 key2 idx minmatchlen 4 withmatchlen|lcs key1 key2 idx len|lcs key1 key2 foo
+lcs key1 key2 minmatchlen|lcs key1 key2 minmatchlen x|lcs key1 nokey|lcs nokey nokey2 idx|lcs l key1 foo|lcs key1 key2 withmatchlen|lcs key1 key2 idx minmatchlen -5 withmatchlen|lcs key2 key1 idx withmatchlen
+set b 1|expire b 10 nx xx|expire b 10 gt lt|expire b 10 nx gt|expire b 10 foo|expire b abc foo|expire b 10 xx|expire b abc|expire b 9223372036854776|expire b 9223372036854775
+expire b -9223372036854775|expire b -9223372036854776|exists b|set b 1|pexpire b 9223372036854775807|pexpireat b 9223372036854775807|expiretime b|pexpiretime b|expire b 10 gt|expire b 10 lt|ttl b|expire b 100 lt
+expire b 5 lt|expire b 100 gt|expire b 100 nx|persist b|persist b|expire b 10 xx|expire b 10 lt|ttl b|expire b -1 lt|exists b|ttl nokey|expiretime nokey|pttl nokey
+set c 1|ttl c|expiretime c|pexpiretime c|expire c 0|exists c|set c 1|pexpireat c 1 gt|pexpireat c 1 lt|exists c|set c 1|expireat c 1|exists c|expire nokey 10|persist nokey
+set r 1|rename nokey x|rename r r|renamenx r r|renamenx nokey r|move r 0|move r 16|move r abc|move r -1|move nokey 1|move r 1|exists r|move r 1
+copy r r|set r 1|copy r r|copy r r db 0|copy r c2 db 16|copy r c2 db abc|copy r c2 foo|copy r c2 db|copy nokey c2|copy r c2|copy r c2|copy r c2 replace|object refcount c2
+swapdb 0 abc|swapdb abc 0|swapdb 0 16|swapdb 0 -1|swapdb 0 0|swapdb 0 1|exists r|swapdb 1 0|exists r|flushdb foo|flushdb async x|flushall async x
+scan 0 count 0|scan 0 count abc|scan abc|scan " 1"|scan 18446744073709551616|scan 0 match|scan 0 foo bar|type nokey|type r|type l|exists r r nokey|touch r r nokey|del r r|unlink r
+object help|object help x|object encoding|object encoding a b|object foo|object foo bar|object encoding nokey|object freq nokey|object freq a|object idletime a|OBJECT ENCODING l|Object Help
+set r1 1|set r2 2|expire r1 100|rename r1 r2|ttl r2|exists r1|set r3 3|renamenx r2 r3|renamenx r2 r4|ttl r4|rename r4 l|type l|ttl l
+flushall|dbsize|set a 1|keys *|keys a|keys ""|dbsize|flushdb sync|dbsize|randomkey|scan 0
+set "" x|set a x|set ab] x|keys *|keys **|keys ?*|keys [a|keys [a-]|keys a[b|keys [^|keys []|keys \|keys ab\]|keys [a-]]|keys A|scan 0 match ** count 100|scan 0 match * count 100
+`
+
+// TestGenTables prints diffScript's commands with the server's replies as
+// Go table rows (go test -tags redisdiff -run TestGenTables -v), leaving
+// out replies that change with time (the script is run twice, 1.1s apart).
+func TestGenTables(t *testing.T) {
+	rr := dialRedis(t)
+	run := func() []string {
+		rr.do("flushall")
+		var out []string
+		for _, line := range strings.Split(strings.TrimSpace(diffScript), "\n") {
+			for _, cmd := range strings.Split(line, "|") {
+				args := splitArgs(cmd)
+				out = append(out, render(strings.ToLower(args[0]), rr.do(args...)))
+			}
+		}
+		return out
+	}
+	first := run()
+	time.Sleep(1100 * time.Millisecond)
+	second := run()
+	i := 0
+	for _, line := range strings.Split(strings.TrimSpace(diffScript), "\n") {
+		for _, cmd := range strings.Split(line, "|") {
+			want := first[i]
+			if first[i] != second[i] {
+				want = "?"
+			}
+			fmt.Printf("\t{%q, %q},\n", cmd, want)
+			i++
 		}
 	}
 }
