@@ -2,8 +2,10 @@ package node
 
 import (
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"opdis/wire"
 )
@@ -230,4 +232,168 @@ var keyCases = []replyCase{
 	{"keys A", "[]"},
 	{"scan 0 match ** count 100", "[\"0\", [\"ab]\", \"a\"]]"},
 	{"scan 0 match * count 100", "[\"0\", [\"ab]\", \"a\", \"\"]]"},
+}
+
+// TestPropagationReplaysToEqualKeyspace runs random string and key commands
+// on node A, replays every propagated command on node B (same clock, the
+// client's db set to the entry's db), and checks both keyspaces stay equal.
+func TestPropagationReplaysToEqualKeyspace(t *testing.T) {
+	for seed := uint64(1); seed <= 4; seed++ {
+		testPropagation(t, seed)
+	}
+}
+
+func testPropagation(t *testing.T, seed uint64) {
+	a, b := newTestNode(t), newTestNode(t)
+	b.Config().ActiveExpire = false // B only follows A's log
+	dbs := 3
+	bIDs := make([]int64, dbs)
+	for i := range bIDs {
+		bIDs[i] = b.connect()
+		b.clients[bIDs[i]].db = b.dbs[i]
+	}
+	var entries int
+	a.OnPropagate = func(db int, args [][]byte) {
+		entries++
+		if db >= dbs {
+			t.Fatalf("propagated to db %d", db)
+		}
+		b.clock.ns = a.clock.ns
+		for _, v := range b.send(bIDs[db], string(wire.AppendCommand(nil, args...))) {
+			if v.Kind == wire.Error {
+				t.Fatalf("seed %d: replaying %q on B: %s", seed, args, v.Str)
+			}
+		}
+	}
+	aIDs := make([]int64, dbs)
+	for i := range aIDs {
+		aIDs[i] = a.connect()
+		a.clients[aIDs[i]].db = a.dbs[i]
+	}
+	r := &testRand{s: seed * 7919}
+	pick := func(xs ...string) string { return xs[r.Uint64()%uint64(len(xs))] }
+	key := func() string { return pick("a", "b", "c", "d", "e", "n") }
+	val := func() string { return pick("", "0", "1", "-3", "9999", "10.5", "abc", "x y z", "3.0e3") }
+	ttl := func() string { return pick("1", "2", "5", "100", "-1", "0") }
+	absMs := func() string {
+		return strconv.FormatInt(a.nowMs()+int64(r.Uint64()%6000)-1000, 10)
+	}
+	gens := []func() []string{
+		func() []string {
+			args := []string{"set", key(), val()}
+			switch r.Uint64() % 6 {
+			case 0:
+				args = append(args, "ex", ttl())
+			case 1:
+				args = append(args, "px", ttl()+"000")
+			case 2:
+				args = append(args, "pxat", absMs())
+			case 3:
+				args = append(args, "keepttl")
+			}
+			if r.Uint64()%3 == 0 {
+				args = append(args, pick("nx", "xx", "get"))
+			}
+			return args
+		},
+		func() []string { return []string{"setnx", key(), val()} },
+		func() []string { return []string{"setex", key(), ttl(), val()} },
+		func() []string { return []string{"psetex", key(), ttl() + "500", val()} },
+		func() []string { return []string{"mset", key(), val(), key(), val()} },
+		func() []string { return []string{"msetnx", key(), val(), key(), val()} },
+		func() []string { return []string{"getset", key(), val()} },
+		func() []string { return []string{"getdel", key()} },
+		func() []string {
+			switch r.Uint64() % 4 {
+			case 0:
+				return []string{"getex", key(), "ex", ttl()}
+			case 1:
+				return []string{"getex", key(), "pxat", absMs()}
+			case 2:
+				return []string{"getex", key(), "persist"}
+			}
+			return []string{"getex", key()}
+		},
+		func() []string { return []string{"append", key(), val()} },
+		func() []string { return []string{pick("incr", "decr"), key()} },
+		func() []string { return []string{pick("incrby", "decrby"), key(), pick("1", "-7", "100")} },
+		func() []string { return []string{"incrbyfloat", key(), pick("0.1", "-2.5", "1e3", "3")} },
+		func() []string { return []string{"setrange", key(), pick("0", "2", "7"), val()} },
+		func() []string { return []string{pick("del", "unlink"), key(), key()} },
+		func() []string { return []string{pick("rename", "renamenx"), key(), key()} },
+		func() []string {
+			args := []string{"copy", key(), key()}
+			if r.Uint64()%2 == 0 {
+				args = append(args, "db", pick("0", "1", "2"))
+			}
+			if r.Uint64()%2 == 0 {
+				args = append(args, "replace")
+			}
+			return args
+		},
+		func() []string { return []string{"move", key(), pick("0", "1", "2")} },
+		func() []string { return []string{"swapdb", pick("0", "1", "2"), pick("0", "1", "2")} },
+		func() []string {
+			args := []string{pick("expire", "pexpire"), key(), ttl()}
+			if args[0] == "pexpire" {
+				args[2] += "000"
+			}
+			if r.Uint64()%2 == 0 {
+				args = append(args, pick("nx", "xx", "gt", "lt"))
+			}
+			return args
+		},
+		func() []string { return []string{pick("expireat", "pexpireat"), key(), absMs()} },
+		func() []string { return []string{"persist", key()} },
+		func() []string { return []string{pick("get", "ttl", "exists", "type", "strlen"), key()} },
+		func() []string { return []string{"mget", key(), key()} },
+		func() []string { return []string{"scan", "0", "count", "100"} },
+		func() []string { return []string{"randomkey"} },
+		func() []string { return []string{"keys", "*"} },
+		func() []string {
+			if r.Uint64()%10 == 0 {
+				return []string{pick("flushdb", "flushall")}
+			}
+			return []string{"dbsize"}
+		},
+	}
+	for step := 0; step < 3000; step++ {
+		if r.Uint64()%5 == 0 {
+			a.advance(time.Duration(r.Uint64()%700) * time.Millisecond)
+		}
+		args := gens[r.Uint64()%uint64(len(gens))]()
+		a.do(aIDs[r.Uint64()%uint64(dbs)], args...)
+		if step%50 == 0 {
+			compareKeyspaces(t, seed, step, a, b, dbs)
+		}
+	}
+	compareKeyspaces(t, seed, -1, a, b, dbs)
+	if entries < 1000 {
+		t.Errorf("seed %d: only %d propagated entries", seed, entries)
+	}
+}
+
+// liveKeyspace renders the live keys of db: key, type, value, expiry.
+func liveKeyspace(n *Node, db int) []string {
+	now := n.nowMs()
+	var out []string
+	n.DB(db).Range(func(k string, o *Object, at int64) bool {
+		if at != -1 && at <= now {
+			return true
+		}
+		out = append(out, k+"|"+o.Type.String()+"|"+string(o.Str)+"|"+strconv.FormatInt(at, 10))
+		return true
+	})
+	sort.Strings(out)
+	return out
+}
+
+func compareKeyspaces(t *testing.T, seed uint64, step int, a, b *tnode, dbs int) {
+	t.Helper()
+	for db := 0; db < dbs; db++ {
+		ka, kb := liveKeyspace(a.Node, db), liveKeyspace(b.Node, db)
+		if strings.Join(ka, "\n") != strings.Join(kb, "\n") {
+			t.Fatalf("seed %d step %d db %d differ:\nA %q\nB %q", seed, step, db, ka, kb)
+		}
+	}
 }
