@@ -1,6 +1,11 @@
 package node
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
 
 // TestStringRepliesFromRedis replays commands whose replies were recorded
 // from redis-server 7.0.15 (see TestGenTables in cmd_key_redisdiff_test.go).
@@ -220,4 +225,199 @@ var stringCases = []replyCase{
 	{"lcs key1 key2 withmatchlen", "\"mytext\""},
 	{"lcs key1 key2 idx minmatchlen -5 withmatchlen", "[\"matches\", [[[(integer) 4, (integer) 7], [(integer) 5, (integer) 8], (integer) 4], [[(integer) 2, (integer) 3], [(integer) 0, (integer) 1], (integer) 2]], \"len\", (integer) 6]"},
 	{"lcs key2 key1 idx withmatchlen", "[\"matches\", [[[(integer) 5, (integer) 8], [(integer) 4, (integer) 7], (integer) 4], [[(integer) 0, (integer) 1], [(integer) 2, (integer) 3], (integer) 2]], \"len\", (integer) 6]"},
+}
+
+// propLog records what a node propagates, one line per entry: "db cmd args...".
+func propLog(tn *tnode) *[]string {
+	var log []string
+	tn.OnPropagate = func(db int, args [][]byte) {
+		parts := []string{strconv.Itoa(db)}
+		for _, a := range args {
+			parts = append(parts, string(a))
+		}
+		log = append(log, strings.Join(parts, " "))
+	}
+	return &log
+}
+
+func wantLog(t *testing.T, log *[]string, want ...string) {
+	t.Helper()
+	if strings.Join(*log, "\n") != strings.Join(want, "\n") {
+		t.Errorf("propagated:\n%s\nwant:\n%s", strings.Join(*log, "\n"), strings.Join(want, "\n"))
+	}
+	*log = nil
+}
+
+func TestStringPropagationForms(t *testing.T) {
+	tn := newTestNode(t)
+	id := tn.connect()
+	log := propLog(tn)
+	now := tn.nowMs()
+	at := func(d int64) string { return strconv.FormatInt(now+d, 10) }
+
+	tn.do(id, "SET", "k", "v", "EX", "10")
+	wantLog(t, log, "0 set k v pxat "+at(10000))
+	tn.do(id, "set", "k", "v", "px", "1500", "get")
+	wantLog(t, log, "0 set k v pxat "+at(1500))
+	tn.do(id, "set", "k", "v", "exat", "1800000000")
+	wantLog(t, log, "0 set k v pxat 1800000000000")
+	tn.do(id, "set", "k", "w", "keepttl")
+	wantLog(t, log, "0 set k w keepttl")
+	tn.do(id, "set", "k", "w", "nx") // not set: nothing
+	wantLog(t, log)
+	tn.do(id, "set", "k2", "w", "xx")
+	wantLog(t, log)
+	tn.do(id, "setex", "k", "5", "v")
+	wantLog(t, log, "0 set k v pxat "+at(5000))
+	tn.do(id, "psetex", "k", "5", "v")
+	wantLog(t, log, "0 set k v pxat "+at(5))
+	tn.do(id, "setnx", "k", "x")
+	wantLog(t, log)
+	tn.do(id, "setnx", "n", "x")
+	wantLog(t, log, "0 set n x")
+	tn.do(id, "getex", "k", "ex", "100")
+	wantLog(t, log, "0 pexpireat k "+at(100000))
+	tn.do(id, "getex", "k", "persist")
+	wantLog(t, log, "0 persist k")
+	tn.do(id, "getex", "k", "persist") // no TTL any more
+	wantLog(t, log)
+	tn.do(id, "getex", "k")
+	wantLog(t, log)
+	tn.do(id, "getex", "k", "exat", "1")
+	wantLog(t, log, "0 del k")
+	tn.do(id, "incrbyfloat", "f", "1.5")
+	wantLog(t, log, "0 set f 1.5 keepttl")
+	tn.do(id, "getset", "f", "x")
+	wantLog(t, log, "0 set f x")
+	tn.do(id, "getdel", "f")
+	wantLog(t, log, "0 del f")
+	tn.do(id, "getdel", "f")
+	wantLog(t, log)
+	tn.do(id, "msetnx", "a", "1", "b", "2")
+	wantLog(t, log, "0 mset a 1 b 2")
+	tn.do(id, "msetnx", "a", "1", "c", "2")
+	wantLog(t, log)
+	tn.do(id, "incr", "a")
+	tn.do(id, "append", "a", "x")
+	tn.do(id, "setrange", "a", "0", "y")
+	tn.do(id, "setrange", "a", "0", "") // changes nothing
+	wantLog(t, log, "0 incr a", "0 append a x", "0 setrange a 0 y")
+	tn.do(id, "incr", "a") // error: nothing
+	wantLog(t, log)
+
+	// A lazily expired key is deleted (and logged) before the command runs.
+	tn.do(id, "set", "e", "1", "px", "100")
+	*log = nil
+	tn.clock.ns += int64(200 * time.Millisecond)
+	tn.want(id, "(integer) 1", "incr", "e")
+	wantLog(t, log, "0 del e", "0 incr e")
+}
+
+func TestStringEncodings(t *testing.T) {
+	tn := newTestNode(t)
+	id := tn.connect()
+	enc := func(key, want string) {
+		t.Helper()
+		tn.want(id, want, "object", "encoding", key)
+	}
+	tn.do(id, "set", "i", "-9223372036854775808")
+	enc("i", `"int"`)
+	tn.do(id, "set", "i", "+1")
+	enc("i", `"embstr"`)
+	tn.do(id, "set", "e", strings.Repeat("x", 44))
+	enc("e", `"embstr"`)
+	tn.do(id, "append", "e", "")
+	enc("e", `"raw"`)
+	tn.do(id, "set", "r", strings.Repeat("x", 45))
+	enc("r", `"raw"`)
+	tn.do(id, "incrbyfloat", "f", "7")
+	enc("f", `"embstr"`)
+	tn.do(id, "incr", "f")
+	enc("f", `"int"`)
+	tn.want(id, "(integer) 2147483647", "object", "refcount", "f")
+	tn.do(id, "copy", "f", "f2")
+	enc("f2", `"int"`)
+	tn.want(id, "(integer) 1", "object", "refcount", "f2")
+	tn.want(id, "(integer) 2", "append", "f2", "x")
+	enc("f2", `"raw"`)
+	tn.want(id, `"8x"`, "get", "f2")
+	tn.want(id, `"8"`, "get", "f")
+	tn.do(id, "setrange", "sr", "2", "ab")
+	enc("sr", `"raw"`)
+	tn.want(id, `"\x00\x00ab"`, "get", "sr")
+
+	// Shared integers are off with an LRU/LFU maxmemory policy.
+	tn.Config().MaxMemory = 1 << 30
+	tn.Config().MaxMemoryPolicy = "allkeys-lru"
+	tn.want(id, "(integer) 1", "object", "refcount", "f")
+	tn.Config().MaxMemoryPolicy = "noeviction"
+	tn.want(id, "(integer) 2147483647", "object", "refcount", "f")
+}
+
+// Raw strings are changed in place; copies and other values must not see it.
+func TestStringInPlaceEditsAreIsolated(t *testing.T) {
+	tn := newTestNode(t)
+	id := tn.connect()
+	tn.do(id, "set", "a", "hello")
+	tn.do(id, "append", "a", " world")
+	tn.do(id, "copy", "a", "b")
+	tn.do(id, "setrange", "a", "0", "J")
+	tn.do(id, "append", "b", "!")
+	tn.want(id, `"Jello world"`, "get", "a")
+	tn.want(id, `"hello world!"`, "get", "b")
+	tn.do(id, "incrbyfloat", "f", "1.5")
+	tn.do(id, "rename", "f", "g")
+	tn.do(id, "append", "g", "0")
+	tn.want(id, `"1.50"`, "get", "g")
+}
+
+func TestIncrbyfloatFormatting(t *testing.T) {
+	for _, tc := range []struct{ a, b, want string }{
+		{"10.5", "0.1", "10.6"},
+		{"3.0e3", "5.0e3", "8000"},
+		{"0.1", "0.2", "0.3"},
+		{"1.1", "2.2", "3.3"},
+		{"0", "-0.0", "0"},
+		{"0", "1.23456789012345678901234", "1.23456789012345679"},
+		{"0", "12345678901234567890123", "12345678901234567889920"},
+		{"0", "-1e-18", "0"},
+		{"0", "0x1p3", "8"},
+		{"0", "0X.8", "0.5"},
+		{"1e17", "0.1", "100000000000000000.1015625"},
+		{"9223372036854775807", "1", "9223372036854775808"},
+	} {
+		a, ok1 := parseLongDouble([]byte(tc.a))
+		b, ok2 := parseLongDouble([]byte(tc.b))
+		if !ok1 || !ok2 {
+			t.Errorf("%s + %s: parse failed", tc.a, tc.b)
+			continue
+		}
+		sum, ok := a.add(b)
+		if !ok || sum.human() != tc.want {
+			t.Errorf("%s + %s = %s (%v), want %s", tc.a, tc.b, sum.human(), ok, tc.want)
+		}
+	}
+	for _, bad := range []string{"", " 1", "1 ", "nan", "-nan", "1e", "1e+", "0x", "0x1p", "1_0", "1e5000",
+		"-1e5000", "1e-5000", "infin", "1\x00", "--1", "+-1", "."} {
+		if _, ok := parseLongDouble([]byte(bad)); ok {
+			t.Errorf("parseLongDouble(%q) accepted", bad)
+		}
+	}
+	for _, good := range []string{"inf", "-Infinity", "+5", ".5", "5.", "1e-4950", "0e-99999", "1E2"} {
+		if _, ok := parseLongDouble([]byte(good)); !ok {
+			t.Errorf("parseLongDouble(%q) refused", good)
+		}
+	}
+}
+
+func TestSetrangeAndAppendLimits(t *testing.T) {
+	tn := newTestNode(t)
+	id := tn.connect()
+	tn.Config().ProtoMaxBulkLen = 100
+	tn.want(id, "(error) ERR string exceeds maximum allowed size (proto-max-bulk-len)", "setrange", "k", "99", "ab")
+	tn.want(id, "(integer) 100", "setrange", "k", "99", "a")
+	tn.want(id, "(error) ERR string exceeds maximum allowed size (proto-max-bulk-len)", "append", "k", "b")
+	tn.want(id, "(error) ERR string exceeds maximum allowed size (proto-max-bulk-len)", "setrange", "k", "9223372036854775807", "b")
+	tn.want(id, "(integer) 100", "setrange", "k", "9223372036854775807", "")
+	tn.want(id, "(error) ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len", "lcs", "k", "k")
 }
