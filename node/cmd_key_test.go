@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"opdis/node/dict"
 	"opdis/wire"
 )
 
@@ -395,5 +396,339 @@ func compareKeyspaces(t *testing.T, seed uint64, step int, a, b *tnode, dbs int)
 		if strings.Join(ka, "\n") != strings.Join(kb, "\n") {
 			t.Fatalf("seed %d step %d db %d differ:\nA %q\nB %q", seed, step, db, ka, kb)
 		}
+	}
+}
+
+func TestKeyPropagationForms(t *testing.T) {
+	tn := newTestNode(t)
+	id := tn.connect()
+	log := propLog(tn)
+	now := tn.nowMs()
+	at := func(d int64) string { return strconv.FormatInt(now+d, 10) }
+	tn.do(id, "set", "k", "v")
+	*log = nil
+	tn.do(id, "expire", "k", "10")
+	wantLog(t, log, "0 pexpireat k "+at(10000))
+	tn.do(id, "pexpire", "k", "10", "gt") // not greater: nothing
+	wantLog(t, log)
+	tn.do(id, "expireat", "k", "1800000000", "gt")
+	wantLog(t, log, "0 pexpireat k 1800000000000")
+	tn.do(id, "pexpireat", "k", "1800000000001")
+	wantLog(t, log, "0 pexpireat k 1800000000001")
+	tn.do(id, "persist", "k")
+	tn.do(id, "persist", "k")
+	wantLog(t, log, "0 persist k")
+	tn.do(id, "expire", "nokey", "10")
+	tn.do(id, "del", "nokey")
+	tn.do(id, "rename", "k", "k")
+	tn.do(id, "renamenx", "k", "k")
+	tn.do(id, "move", "nokey", "1")
+	tn.do(id, "copy", "nokey", "x")
+	wantLog(t, log)
+	tn.do(id, "set", "k2", "v")
+	tn.do(id, "del", "k2", "nokey", "k2")
+	wantLog(t, log, "0 set k2 v", "0 del k2")
+	tn.do(id, "unlink", "k")
+	wantLog(t, log, "0 unlink k")
+	tn.do(id, "set", "k", "v")
+	tn.do(id, "expire", "k", "-1")
+	wantLog(t, log, "0 set k v", "0 del k")
+	tn.do(id, "set", "k", "v")
+	tn.do(id, "rename", "k", "j")
+	tn.do(id, "copy", "j", "i", "db", "3")
+	tn.do(id, "move", "j", "2")
+	tn.do(id, "swapdb", "2", "3")
+	tn.do(id, "flushdb", "async")
+	tn.do(id, "flushall")
+	wantLog(t, log, "0 set k v", "0 rename k j", "0 copy j i db 3", "0 move j 2", "0 swapdb 2 3",
+		"0 flushdb async", "0 flushall")
+	// Reads that find an expired key log its deletion.
+	tn.do(id, "set", "e", "1", "px", "10")
+	tn.do(id, "set", "f", "1", "px", "10")
+	*log = nil
+	tn.clock.ns += int64(20 * time.Millisecond)
+	tn.want(id, "(integer) 0", "exists", "e")
+	tn.want(id, "(integer) 1", "dbsize") // f is expired but still stored
+	tn.want(id, "[]", "keys", "*")      // KEYS skips it without deleting
+	tn.want(id, "(integer) 1", "dbsize")
+	tn.want(id, `["0", []]`, "scan", "0") // SCAN deletes it
+	wantLog(t, log, "0 del e", "0 del f")
+	tn.want(id, "(integer) 0", "dbsize")
+}
+
+func TestExpiryAndTTL(t *testing.T) {
+	tn := newTestNode(t)
+	tn.Config().ActiveExpire = false
+	id := tn.connect()
+	tn.do(id, "set", "k", "v", "px", "1500")
+	tn.want(id, "(integer) 2", "ttl", "k") // rounds to nearest second
+	tn.want(id, "(integer) 1500", "pttl", "k")
+	tn.advance(1000 * time.Millisecond)
+	tn.want(id, "(integer) 1", "ttl", "k")
+	tn.want(id, "(integer) 500", "pttl", "k")
+	tn.want(id, "(integer) "+strconv.FormatInt(tn.nowMs()+500, 10), "pexpiretime", "k")
+	tn.advance(500 * time.Millisecond)
+	tn.want(id, "(integer) -2", "ttl", "k")
+	tn.want(id, "(nil)", "get", "k")
+
+	tn.do(id, "set", "k", "v", "ex", "100")
+	tn.do(id, "rename", "k", "j")
+	tn.want(id, "(integer) 100", "ttl", "j")
+	tn.do(id, "move", "j", "1")
+	tn.do(id, "set", "j", "v")
+	tn.want(id, "(integer) -1", "ttl", "j")
+	tn.clients[id].db = tn.dbs[1]
+	tn.want(id, "(integer) 100", "ttl", "j")
+	tn.do(id, "copy", "j", "c", "db", "0")
+	tn.clients[id].db = tn.dbs[0]
+	tn.want(id, "(integer) 100", "ttl", "c")
+	tn.do(id, "incr", "c2")
+	tn.do(id, "expire", "c2", "50")
+	tn.do(id, "incr", "c2")
+	tn.do(id, "incrbyfloat", "c2", "1")
+	tn.do(id, "append", "c2", "0")
+	tn.do(id, "setrange", "c2", "0", "4")
+	tn.want(id, "(integer) 50", "ttl", "c2") // in-place changes keep the TTL
+	tn.do(id, "set", "c2", "x")
+	tn.want(id, "(integer) -1", "ttl", "c2")
+
+	// RANDOMKEY never returns an expired key.
+	tn.do(id, "flushall")
+	for i := 0; i < 20; i++ {
+		tn.do(id, "set", "e"+strconv.Itoa(i), "v", "px", "10")
+	}
+	tn.do(id, "set", "live", "v")
+	tn.clock.ns += int64(20 * time.Millisecond)
+	for i := 0; i < 5; i++ {
+		tn.want(id, `"live"`, "randomkey")
+	}
+	tn.do(id, "set", "gone", "v", "px", "10")
+	tn.do(id, "del", "live")
+	tn.clock.ns += int64(20 * time.Millisecond)
+	tn.want(id, "(nil)", "randomkey")
+}
+
+func TestScanVisitsEveryLiveKeyOnce(t *testing.T) {
+	tn := newTestNode(t)
+	tn.Config().ActiveExpire = false
+	id := tn.connect()
+	want := map[string]bool{}
+	for i := 0; i < 500; i++ {
+		k := "key:" + strconv.Itoa(i)
+		if i%7 == 0 {
+			tn.do(id, "set", k, "v", "px", "5")
+			continue
+		}
+		if i%11 == 0 {
+			tn.do(id, "rpush", k, "x") // unknown here: stays absent
+		}
+		tn.do(id, "set", k, "v")
+		want[k] = true
+	}
+	tn.clock.ns += int64(10 * time.Millisecond)
+	for _, count := range []string{"1", "10", "1000"} {
+		seen := map[string]bool{}
+		cursor := "0"
+		for {
+			v := tn.do(id, "scan", cursor, "count", count, "match", "key:*", "type", "string")
+			for _, e := range v.Elems[1].Elems {
+				if seen[e.Str] {
+					t.Fatalf("count %s: %s twice", count, e.Str)
+				}
+				seen[e.Str] = true
+			}
+			if cursor = v.Elems[0].Str; cursor == "0" {
+				break
+			}
+		}
+		if len(seen) != len(want) {
+			t.Fatalf("count %s: saw %d keys, want %d", count, len(seen), len(want))
+		}
+		for k := range seen {
+			if !want[k] {
+				t.Fatalf("count %s: unexpected %s", count, k)
+			}
+		}
+	}
+	tn.want(id, "(integer) "+strconv.Itoa(len(want)), "dbsize")
+	v := tn.do(id, "scan", "0", "match", "key:1?", "count", "1000")
+	if len(v.Elems[1].Elems) != 9 { // key:10..key:19 less key:14 (expired)
+		t.Errorf("match key:1? gave %v", v)
+	}
+}
+
+func TestWatchAndFlushSwap(t *testing.T) {
+	tn := newTestNode(t)
+	w := tn.connect()
+	o := tn.connect()
+	exec := func(want string) {
+		t.Helper()
+		tn.want(w, `"OK"`, "multi")
+		tn.want(w, `"QUEUED"`, "strlen", "nokey")
+		tn.want(w, want, "exec")
+	}
+	// Flushing a database where the watched key does not exist changes nothing.
+	tn.want(w, `"OK"`, "watch", "x")
+	tn.do(o, "set", "y", "1")
+	tn.do(o, "flushall")
+	exec(`[(integer) 0]`)
+	// ... but it fails EXEC if the key existed.
+	tn.do(o, "set", "x", "1")
+	tn.want(w, `"OK"`, "watch", "x")
+	tn.do(o, "flushdb")
+	exec("(nil)")
+	// SWAPDB fails EXEC when the key exists on either side.
+	tn.clients[o].db = tn.dbs[1]
+	tn.do(o, "set", "x", "1")
+	tn.clients[o].db = tn.dbs[0]
+	tn.want(w, `"OK"`, "watch", "x")
+	tn.do(o, "swapdb", "0", "1")
+	exec("(nil)")
+	tn.want(w, `"1"`, "get", "x")
+	tn.want(w, `"OK"`, "watch", "x")
+	tn.do(o, "swapdb", "2", "3")
+	tn.do(o, "swapdb", "0", "0")
+	exec(`[(integer) 0]`)
+	// A client stays in its database number; the data moves.
+	tn.do(o, "swapdb", "0", "5")
+	tn.want(w, "(nil)", "get", "x")
+	tn.clients[w].db = tn.dbs[5]
+	tn.want(w, `"1"`, "get", "x")
+}
+
+func TestObjectCommand(t *testing.T) {
+	tn := newTestNode(t)
+	id := tn.connect()
+	db := tn.dbs[0]
+	set := dict.New[struct{}](1)
+	set.Set("1", struct{}{})
+	hash := dict.New[[]byte](2)
+	hash.Set("f", []byte("v"))
+	tn.addKey(db, []byte("s"), &Object{Type: TypeSet, Set: set})
+	tn.addKey(db, []byte("h"), &Object{Type: TypeHash, Hash: hash})
+	tn.addKey(db, []byte("z"), &Object{Type: TypeZSet, ZSet: &ZSet{}})
+	tn.addKey(db, []byte("l"), &Object{Type: TypeList, List: &List{}})
+	for _, c := range []struct{ key, enc string }{{"s", "intset"}, {"h", "listpack"}, {"z", "listpack"}, {"l", "quicklist"}} {
+		tn.want(id, strconv.Quote(c.enc), "object", "encoding", c.key)
+		tn.want(id, "(integer) 1", "object", "refcount", c.key)
+	}
+	for _, k := range []string{"s", "h", "z"} {
+		o, _ := db.keys.Get(k)
+		o.big = true
+	}
+	tn.want(id, `"hashtable"`, "object", "encoding", "s")
+	tn.want(id, `"hashtable"`, "object", "encoding", "h")
+	tn.want(id, `"skiplist"`, "object", "encoding", "z")
+	tn.want(id, `"set"`, "type", "s")
+	tn.want(id, `"zset"`, "type", "z")
+
+	// COPY keeps the encoding and copies deeply.
+	tn.do(id, "copy", "s", "s2")
+	tn.do(id, "copy", "h", "h2")
+	tn.want(id, `"hashtable"`, "object", "encoding", "s2")
+	s2, _ := db.keys.Get("s2")
+	h2, _ := db.keys.Get("h2")
+	s2.Set.Set("2", struct{}{})
+	*h2.Hash.Ptr("f") = []byte("changed")
+	if set.Len() != 1 {
+		t.Errorf("COPY shares the set")
+	}
+	if v, _ := hash.Get("f"); string(v) != "v" {
+		t.Errorf("COPY shares the hash: %q", v)
+	}
+
+	tn.do(id, "set", "k", "v")
+	tn.want(id, "(integer) 0", "object", "idletime", "k")
+	tn.advance(5500 * time.Millisecond)
+	tn.want(id, "(integer) 5", "object", "idletime", "k")
+	tn.want(id, "(integer) 5", "object", "idletime", "k") // OBJECT doesn't touch
+	tn.do(id, "exists", "k")
+	tn.do(id, "ttl", "k")
+	tn.do(id, "type", "k")
+	tn.want(id, "(integer) 5", "object", "idletime", "k") // nor do these
+	tn.do(id, "get", "k")
+	tn.want(id, "(integer) 0", "object", "idletime", "k")
+	tn.advance(3 * time.Second)
+	tn.do(id, "expire", "k", "100")
+	tn.want(id, "(integer) 0", "object", "idletime", "k")
+
+	tn.Config().MaxMemoryPolicy = "allkeys-lfu"
+	tn.want(id, "(integer) 5", "object", "freq", "k")
+	tn.want(id, "(error) ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.", "object", "idletime", "k")
+	tn.want(id, "(nil)", "object", "idletime", "nokey")
+}
+
+func TestGlobMatch(t *testing.T) {
+	for _, tc := range []struct {
+		pattern, s string
+		nocase     bool
+		want       bool
+	}{
+		{"*", "", false, false}, // Redis: the empty string matches nothing
+		{"**", "", false, false},
+		{"*", "abc", false, true},
+		{"a*", "a", false, true},
+		{"a*b", "a", false, false},
+		{"*a", "ba", false, true},
+		{"h?llo", "hello", false, true},
+		{"h?llo", "hllo", false, false},
+		{"h[ae]llo", "hallo", false, true},
+		{"h[^e]llo", "hello", false, false},
+		{"h[^e]llo", "hallo", false, true},
+		{"h[a-b]llo", "hbllo", false, true},
+		{"h[b-a]llo", "hbllo", false, true}, // reversed range
+		{"[a", "a", false, true},            // unterminated class
+		{"[a", "ab", false, false},
+		{"[^", "a", false, true},
+		{"[", "a", false, false},
+		{"[a-]", "a", false, true}, // the range eats the ']'
+		{"[a-]]", "a", false, true},
+		{"[]", "]", false, false},
+		{`\*`, "*", false, true},
+		{`\*`, "a", false, false},
+		{`\`, `\`, false, true},
+		{`[\]]`, "]", false, true},
+		{`[\`, `\`, false, true},
+		{"HELLO", "hello", true, true},
+		{"h[A-Z]llo", "hello", true, true},
+		{"h[A-Z]llo", "hello", false, false},
+		{"a*b*c*d*e*f*g", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false, false},
+		{"*?*?*", "ab", false, true},
+		{"*?*?*", "a", false, false},
+	} {
+		if got := GlobMatch([]byte(tc.pattern), []byte(tc.s), tc.nocase); got != tc.want {
+			t.Errorf("GlobMatch(%q, %q, %v) = %v, want %v", tc.pattern, tc.s, tc.nocase, got, tc.want)
+		}
+	}
+}
+
+// SWAPDB wakes clients blocked on keys that exist after the swap.
+func TestSwapdbWakesBlockedClients(t *testing.T) {
+	tn := newTestNode(t)
+	// A stand-in blocking command: reply the string at key, or park.
+	tn.commands["bget"] = &Command{Name: "bget", Arity: 2, Flags: FlagReadonly | FlagBlocking, FirstKey: 1, LastKey: 1, Step: 1,
+		Fn: func(n *Node, c *Client, args [][]byte) {
+			if o := n.lookupRead(c.db, args[1]); o != nil {
+				c.addBulk(o.Str)
+				return
+			}
+			n.block(c, args[1:2], 0)
+		}}
+	blocked, other := tn.connect(), tn.connect()
+	if vals := tn.send(blocked, "bget k\r\n"); len(vals) != 0 {
+		t.Fatalf("bget replied %v", vals)
+	}
+	tn.clients[other].db = tn.dbs[1]
+	tn.do(other, "set", "k", "v1")
+	tn.clients[other].db = tn.dbs[0]
+	if vals := tn.replies(blocked); len(vals) != 0 {
+		t.Fatalf("woken by a write to another db: %v", vals)
+	}
+	tn.want(other, `"OK"`, "swapdb", "1", "0")
+	if vals := tn.replies(blocked); len(vals) != 1 || vals[0].Str != "v1" {
+		t.Fatalf("after SWAPDB: %v", vals)
+	}
+	if tn.BlockedClients() != 0 {
+		t.Fatalf("still blocked")
 	}
 }
