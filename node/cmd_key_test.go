@@ -449,7 +449,7 @@ func TestKeyPropagationForms(t *testing.T) {
 	tn.clock.ns += int64(20 * time.Millisecond)
 	tn.want(id, "(integer) 0", "exists", "e")
 	tn.want(id, "(integer) 1", "dbsize") // f is expired but still stored
-	tn.want(id, "[]", "keys", "*")      // KEYS skips it without deleting
+	tn.want(id, "[]", "keys", "*")       // KEYS skips it without deleting
 	tn.want(id, "(integer) 1", "dbsize")
 	tn.want(id, `["0", []]`, "scan", "0") // SCAN deletes it
 	wantLog(t, log, "0 del e", "0 del f")
