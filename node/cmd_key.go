@@ -43,6 +43,15 @@ func keyCommands() []*Command {
 	}
 }
 
+// signalAdded is dbAdd's signalKeyAsReady for a value that appeared under
+// key (RENAME, MOVE, COPY, SWAPDB): only types with blocking commands
+// (lists, sorted sets) can wake anyone.
+func (n *Node) signalAdded(db *DB, key []byte, o *Object) {
+	if o.Type == TypeList || o.Type == TypeZSet {
+		n.signalReady(db, key)
+	}
+}
+
 // DEL and UNLINK (opdis frees memory at once either way).
 func delCmd(n *Node, c *Client, args [][]byte) {
 	var deleted [][]byte
@@ -234,6 +243,7 @@ func (n *Node) renameGeneric(c *Client, args [][]byte, nx bool) {
 		n.setExpire(c.db, dst, expire)
 	}
 	n.removeKey(c.db, str(src))
+	n.signalAdded(c.db, dst, o)
 	if nx {
 		c.addInt(1)
 	} else {
@@ -362,6 +372,7 @@ func moveCmd(n *Node, c *Client, args [][]byte) {
 		n.setExpire(dst, key, expire)
 	}
 	n.removeKey(src, str(key))
+	n.signalAdded(dst, key, o)
 	c.addInt(1)
 	n.propagate(src, args...)
 }
@@ -413,6 +424,7 @@ func copyCmd(n *Node, c *Client, args [][]byte) {
 	if expire != -1 {
 		n.setExpire(dst, newkey, expire)
 	}
+	n.signalAdded(dst, newkey, dup)
 	c.addInt(1)
 	n.propagate(src, args...)
 }
@@ -475,8 +487,8 @@ func swapdbCmd(n *Node, c *Client, args [][]byte) {
 				continue
 			}
 			for _, k := range bs.keys {
-				if _, ok := bs.db.keys.Get(k); ok {
-					n.signalReady(bs.db, []byte(k))
+				if o, ok := bs.db.keys.Get(k); ok {
+					n.signalAdded(bs.db, []byte(k), o)
 				}
 			}
 		}

@@ -702,33 +702,62 @@ func TestGlobMatch(t *testing.T) {
 	}
 }
 
-// SWAPDB wakes clients blocked on keys that exist after the swap.
-func TestSwapdbWakesBlockedClients(t *testing.T) {
+// SWAPDB, RENAME, MOVE and COPY wake clients blocked on a key that now
+// holds a list (or sorted set).
+func TestKeyMovesWakeBlockedClients(t *testing.T) {
 	tn := newTestNode(t)
-	// A stand-in blocking command: reply the string at key, or park.
-	tn.commands["bget"] = &Command{Name: "bget", Arity: 2, Flags: FlagReadonly | FlagBlocking, FirstKey: 1, LastKey: 1, Step: 1,
+	// A stand-in blocking command: reply the key's type once it holds a
+	// list, or park.
+	tn.commands["bwait"] = &Command{Name: "bwait", Arity: 2, Flags: FlagReadonly | FlagBlocking, FirstKey: 1, LastKey: 1, Step: 1,
 		Fn: func(n *Node, c *Client, args [][]byte) {
-			if o := n.lookupRead(c.db, args[1]); o != nil {
-				c.addBulk(o.Str)
+			if o := n.lookupRead(c.db, args[1]); o != nil && o.Type == TypeList {
+				c.addBulkStr("list")
 				return
 			}
 			n.block(c, args[1:2], 0)
 		}}
 	blocked, other := tn.connect(), tn.connect()
-	if vals := tn.send(blocked, "bget k\r\n"); len(vals) != 0 {
-		t.Fatalf("bget replied %v", vals)
+	woken := func(step string, want bool) {
+		t.Helper()
+		vals := tn.replies(blocked)
+		if want && (len(vals) != 1 || vals[0].Str != "list") || !want && len(vals) != 0 {
+			t.Fatalf("%s: blocked client got %v", step, vals)
+		}
 	}
-	tn.clients[other].db = tn.dbs[1]
-	tn.do(other, "set", "k", "v1")
-	tn.clients[other].db = tn.dbs[0]
-	if vals := tn.replies(blocked); len(vals) != 0 {
-		t.Fatalf("woken by a write to another db: %v", vals)
+	block := func() {
+		t.Helper()
+		if vals := tn.send(blocked, "bwait k\r\n"); len(vals) != 0 {
+			t.Fatalf("bwait replied %v", vals)
+		}
 	}
+	block()
+	list := func(db int, key string) {
+		tn.addKey(tn.dbs[db], []byte(key), &Object{Type: TypeList, List: &List{}})
+	}
+	list(1, "k")
+	woken("list in another db", false)
+	tn.do(other, "set", "s", "v")
+	tn.do(other, "rename", "s", "k")
+	woken("string renamed in", false)
+	tn.do(other, "del", "k")
 	tn.want(other, `"OK"`, "swapdb", "1", "0")
-	if vals := tn.replies(blocked); len(vals) != 1 || vals[0].Str != "v1" {
-		t.Fatalf("after SWAPDB: %v", vals)
-	}
+	woken("SWAPDB", true)
+	tn.do(other, "rename", "k", "k2")
+	woken("RENAME away", false)
+	block()
+	tn.do(other, "rename", "k2", "k")
+	woken("RENAME", true)
+	tn.do(other, "move", "k", "3")
+	block()
+	tn.clients[other].db = tn.dbs[3]
+	tn.do(other, "move", "k", "0")
+	woken("MOVE", true)
+	tn.clients[other].db = tn.dbs[0]
+	tn.do(other, "rename", "k", "k3")
+	block()
+	tn.do(other, "copy", "k3", "k")
+	woken("COPY", true)
 	if tn.BlockedClients() != 0 {
-		t.Fatalf("still blocked")
+		t.Fatalf("%d blocked clients", tn.BlockedClients())
 	}
 }
