@@ -5,6 +5,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"unsafe"
 
 	"opdis/node/dict"
 )
@@ -73,7 +74,7 @@ func delCmd(n *Node, c *Client, args [][]byte) {
 func existsCmd(n *Node, c *Client, args [][]byte) {
 	count := 0
 	for _, k := range args[1:] {
-		if n.lookupNoTouch(c.db, k) != nil {
+		if n.lookupKeyNoTouch(c.db, k) != nil {
 			count++
 		}
 	}
@@ -81,7 +82,7 @@ func existsCmd(n *Node, c *Client, args [][]byte) {
 }
 
 func typeCmd(n *Node, c *Client, args [][]byte) {
-	o := n.lookupNoTouch(c.db, args[1])
+	o := n.lookupKeyNoTouch(c.db, args[1])
 	if o == nil {
 		c.addSimple("none")
 		return
@@ -89,19 +90,22 @@ func typeCmd(n *Node, c *Client, args [][]byte) {
 	c.addSimple(o.Type.String())
 }
 
-// isExpired is keyIsExpired: the key has a TTL in the past (it may still
+// keyLogicallyExpired is keyIsExpired: the key has a TTL in the past (it may still
 // be in the table).
-func (n *Node) isExpired(db *DB, key string) bool {
+func (n *Node) keyLogicallyExpired(db *DB, key string) bool {
 	at, ok := db.expires.Get(key)
 	return ok && at <= n.nowMs()
 }
+
+// strBytes views a key as bytes without copying, for read-only use.
+func strBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 
 func keysCmd(n *Node, c *Client, args [][]byte) {
 	pattern := args[1]
 	all := len(pattern) == 1 && pattern[0] == '*'
 	var out []string
 	c.db.keys.Range(func(k string, _ *Object) bool {
-		if (all || GlobMatch(pattern, []byte(k), false)) && !n.isExpired(c.db, k) {
+		if (all || GlobMatch(pattern, strBytes(k), false)) && !n.keyLogicallyExpired(c.db, k) {
 			out = append(out, k)
 		}
 		return true
@@ -161,7 +165,7 @@ func scanCmd(n *Node, c *Client, args [][]byte) {
 	for i := 2; i < len(args); {
 		more := len(args) - i
 		switch {
-		case optEq(args[i], "count") && more >= 2:
+		case optEqC(args[i], "count") && more >= 2:
 			v, ok := parseInt(args[i+1])
 			if !ok {
 				c.addError(errNotInt)
@@ -172,10 +176,10 @@ func scanCmd(n *Node, c *Client, args [][]byte) {
 				return
 			}
 			count = v
-		case optEq(args[i], "match") && more >= 2:
+		case optEqC(args[i], "match") && more >= 2:
 			pattern = args[i+1]
 			usePattern = !(len(pattern) == 1 && pattern[0] == '*')
-		case optEq(args[i], "type") && more >= 2:
+		case optEqC(args[i], "type") && more >= 2:
 			typ = args[i+1]
 		default:
 			c.addError(errSyntax)
@@ -189,16 +193,16 @@ func scanCmd(n *Node, c *Client, args [][]byte) {
 	})
 	out := keys[:0]
 	for _, k := range keys {
-		if usePattern && !GlobMatch(pattern, []byte(k), false) {
+		if usePattern && !GlobMatch(pattern, strBytes(k), false) {
 			continue
 		}
 		if typ != nil {
-			o := n.lookupNoTouch(c.db, []byte(k))
+			o := n.lookupKeyNoTouch(c.db, []byte(k))
 			name := "none"
 			if o != nil {
 				name = o.Type.String()
 			}
-			if !strings.EqualFold(cString(typ), name) {
+			if !strings.EqualFold(argCString(typ), name) {
 				continue
 			}
 		}
@@ -271,7 +275,7 @@ func dbsizeCmd(n *Node, c *Client, args [][]byte) { c.addInt(int64(c.db.Len())) 
 
 // parseFlushFlags accepts FLUSHDB/FLUSHALL's optional ASYNC or SYNC.
 func parseFlushFlags(c *Client, args [][]byte) bool {
-	if len(args) > 2 || (len(args) == 2 && !optEq(args[1], "sync") && !optEq(args[1], "async")) {
+	if len(args) > 2 || (len(args) == 2 && !optEqC(args[1], "sync") && !optEqC(args[1], "async")) {
 		c.addError(errSyntax)
 		return false
 	}
@@ -330,8 +334,8 @@ func flushallCmd(n *Node, c *Client, args [][]byte) {
 	n.propagate(c.db, args...)
 }
 
-// parseDBIndex is getIntFromObjectOrReply plus selectDb's range check.
-func (n *Node) parseDBIndex(c *Client, arg []byte) (*DB, bool) {
+// keyDBIndexArg is getIntFromObjectOrReply plus selectDb's range check.
+func (n *Node) keyDBIndexArg(c *Client, arg []byte) (*DB, bool) {
 	v, ok := parseInt(arg)
 	if !ok || v < math.MinInt32 || v > math.MaxInt32 {
 		c.addError(errNotInt)
@@ -349,7 +353,7 @@ const errSameObject = "ERR source and destination objects are the same"
 func moveCmd(n *Node, c *Client, args [][]byte) {
 	key := args[1]
 	src := c.db
-	dst, ok := n.parseDBIndex(c, args[2])
+	dst, ok := n.keyDBIndexArg(c, args[2])
 	if !ok {
 		return
 	}
@@ -383,10 +387,10 @@ func copyCmd(n *Node, c *Client, args [][]byte) {
 	for j := 3; j < len(args); j++ {
 		more := len(args) - j - 1
 		switch {
-		case optEq(args[j], "replace"):
+		case optEqC(args[j], "replace"):
 			replace = true
-		case optEq(args[j], "db") && more >= 1:
-			db, ok := n.parseDBIndex(c, args[j+1])
+		case optEqC(args[j], "db") && more >= 1:
+			db, ok := n.keyDBIndexArg(c, args[j+1])
 			if !ok {
 				return
 			}
@@ -525,16 +529,16 @@ func (n *Node) expireGeneric(c *Client, args [][]byte, basetime int64, seconds b
 	flags := 0
 	for _, opt := range args[3:] {
 		switch {
-		case optEq(opt, "nx"):
+		case optEqC(opt, "nx"):
 			flags |= expireNX
-		case optEq(opt, "xx"):
+		case optEqC(opt, "xx"):
 			flags |= expireXX
-		case optEq(opt, "gt"):
+		case optEqC(opt, "gt"):
 			flags |= expireGT
-		case optEq(opt, "lt"):
+		case optEqC(opt, "lt"):
 			flags |= expireLT
 		default:
-			c.addError(fmt.Sprintf("ERR Unsupported option %s", cString(opt)))
+			c.addError(fmt.Sprintf("ERR Unsupported option %s", argCString(opt)))
 			return
 		}
 	}
@@ -586,8 +590,8 @@ func (n *Node) expireGeneric(c *Client, args [][]byte, basetime int64, seconds b
 	n.propagate(c.db, []byte("pexpireat"), key, strconv.AppendInt(nil, when, 10))
 }
 
-// cString is how C's %s prints an argument: up to the first NUL.
-func cString(b []byte) string {
+// argCString is how C's %s prints an argument: up to the first NUL.
+func argCString(b []byte) string {
 	for i, ch := range b {
 		if ch == 0 {
 			return string(b[:i])
@@ -602,7 +606,7 @@ func expiretimeCmd(n *Node, c *Client, args [][]byte)  { n.ttlGeneric(c, args[1]
 func pexpiretimeCmd(n *Node, c *Client, args [][]byte) { n.ttlGeneric(c, args[1], true, true) }
 
 func (n *Node) ttlGeneric(c *Client, key []byte, ms, abs bool) {
-	if n.lookupNoTouch(c.db, key) == nil {
+	if n.lookupKeyNoTouch(c.db, key) == nil {
 		c.addInt(-2)
 		return
 	}
@@ -665,7 +669,7 @@ var objectHelp = []string{
 	"    Prints this help.",
 }
 
-func (n *Node) lfuPolicy() bool {
+func (n *Node) objLFUPolicy() bool {
 	return strings.HasSuffix(n.cfg.MaxMemoryPolicy, "-lfu")
 }
 
@@ -691,7 +695,7 @@ func objectCmd(n *Node, c *Client, args [][]byte) {
 		}
 		return
 	}
-	o := n.lookupNoTouch(c.db, args[2])
+	o := n.lookupKeyNoTouch(c.db, args[2])
 	if o == nil {
 		c.addNull()
 		return
@@ -702,13 +706,13 @@ func objectCmd(n *Node, c *Client, args [][]byte) {
 	case eq(sub, "refcount"):
 		c.addInt(n.refcount(o))
 	case eq(sub, "idletime"):
-		if n.lfuPolicy() {
+		if n.objLFUPolicy() {
 			c.addError("ERR An LFU maxmemory policy is selected, idle time not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 			return
 		}
 		c.addInt(max(0, n.nowMs()/1000-o.access/1000))
 	default: // freq
-		if !n.lfuPolicy() {
+		if !n.objLFUPolicy() {
 			c.addError("ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.")
 			return
 		}

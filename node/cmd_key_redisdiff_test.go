@@ -21,14 +21,14 @@ import (
 	"opdis/wire"
 )
 
-type realRedis struct {
+type skRealRedis struct {
 	t    *testing.T
 	conn net.Conn
 	r    *bufio.Reader
 	buf  []byte
 }
 
-func dialRedis(t *testing.T) *realRedis {
+func skDialRedis(t *testing.T) *skRealRedis {
 	sock := os.Getenv("REDIS_SOCK")
 	if sock == "" {
 		sock = "/tmp/hA.sock"
@@ -37,10 +37,10 @@ func dialRedis(t *testing.T) *realRedis {
 	if err != nil {
 		t.Skipf("no redis-server at %s: %v", sock, err)
 	}
-	return &realRedis{t: t, conn: conn, r: bufio.NewReader(conn)}
+	return &skRealRedis{t: t, conn: conn, r: bufio.NewReader(conn)}
 }
 
-func (rr *realRedis) do(args ...string) wire.Value {
+func (rr *skRealRedis) do(args ...string) wire.Value {
 	bs := make([][]byte, len(args))
 	for i, a := range args {
 		bs[i] = []byte(a)
@@ -64,25 +64,25 @@ func (rr *realRedis) do(args ...string) wire.Value {
 	}
 }
 
-// diffPair runs commands on a real server and a node with a real clock.
-type diffPair struct {
+// skDiffPair runs commands on a real server and a node with a real clock.
+type skDiffPair struct {
 	t    *testing.T
-	real *realRedis
+	real *skRealRedis
 	tn   *tnode
 	id   int64
 }
 
-func newDiffPair(t *testing.T) *diffPair {
-	rr := dialRedis(t)
+func newSkDiffPair(t *testing.T) *skDiffPair {
+	rr := skDialRedis(t)
 	rr.do("flushall")
 	tn := newTestNode(t)
 	tn.Config().ActiveExpire = false
-	return &diffPair{t: t, real: rr, tn: tn, id: tn.connect()}
+	return &skDiffPair{t: t, real: rr, tn: tn, id: tn.connect()}
 }
 
-func (p *diffPair) check(args ...string) (string, string) {
+func (p *skDiffPair) check(args ...string) (string, string) {
 	p.t.Helper()
-	real := render(strings.ToLower(args[0]), p.real.do(args...))
+	real := skRender(strings.ToLower(args[0]), p.real.do(args...))
 	p.tn.clock.ns = time.Now().UnixNano()
 	if cmd := strings.ToLower(args[0]); cmd == "lpush" || cmd == "rpush" {
 		// No list family on this branch: fake the list key on the node.
@@ -91,17 +91,17 @@ func (p *diffPair) check(args ...string) (string, string) {
 		}
 		return real, real
 	}
-	ours := render(strings.ToLower(args[0]), p.tn.do(p.id, args...))
+	ours := skRender(strings.ToLower(args[0]), p.tn.do(p.id, args...))
 	return real, ours
 }
 
 func TestRedisDiffScripted(t *testing.T) {
-	p := newDiffPair(t)
-	for _, line := range strings.Split(strings.TrimSpace(diffScript), "\n") {
+	p := newSkDiffPair(t)
+	for _, line := range strings.Split(strings.TrimSpace(skDiffScript), "\n") {
 		for _, cmd := range strings.Split(line, "|") {
-			args := splitArgs(cmd)
+			args := skSplitArgs(cmd)
 			real, ours := p.check(args...)
-			if real != ours && !closeTimes(args[0], real, ours) {
+			if real != ours && !skCloseTimes(args[0], real, ours) {
 				t.Errorf("%q:\n real %s\n ours %s", cmd, real, ours)
 			}
 		}
@@ -110,7 +110,7 @@ func TestRedisDiffScripted(t *testing.T) {
 
 // TestRedisDiffRandom sends random string/key commands to both and compares.
 func TestRedisDiffRandom(t *testing.T) {
-	p := newDiffPair(t)
+	p := newSkDiffPair(t)
 	seed := time.Now().UnixNano()
 	if s := os.Getenv("DIFF_SEED"); s != "" {
 		fmt.Sscan(s, &seed)
@@ -233,7 +233,7 @@ func TestRedisDiffRandom(t *testing.T) {
 		}
 		real, ours := p.check(args...)
 		if real != ours {
-			if closeTimes(args[0], real, ours) {
+			if skCloseTimes(args[0], real, ours) {
 				continue
 			}
 			var rv, ov wire.Value
@@ -246,7 +246,7 @@ func TestRedisDiffRandom(t *testing.T) {
 }
 
 func TestRedisDiffBinaryArgs(t *testing.T) {
-	p := newDiffPair(t)
+	p := newSkDiffPair(t)
 	for _, args := range [][]string{
 		{"set", "k", "1"}, {"scan", "0\x00abc"}, {"scan", "\x00"}, {"scan", "-0"}, {"scan", "-"}, {"scan", "+"},
 		{"expire", "k", "10", "n\x00x"}, {"expire", "k", "10", "nx\x00"}, {"set", "k", "1", "nx\x00"},
@@ -261,9 +261,9 @@ func TestRedisDiffBinaryArgs(t *testing.T) {
 	}
 }
 
-// closeTimes accepts TTL/PTTL replies a few ms apart: the server and the
+// skCloseTimes accepts TTL/PTTL replies a few ms apart: the server and the
 // node read their clocks at slightly different moments.
-func closeTimes(cmd, real, ours string) bool {
+func skCloseTimes(cmd, real, ours string) bool {
 	switch strings.ToLower(cmd) {
 	case "ttl", "pttl":
 	default:
@@ -281,7 +281,7 @@ func closeTimes(cmd, real, ours string) bool {
 
 // TestRedisDiffIncrbyfloat hammers the long double emulation.
 func TestRedisDiffIncrbyfloat(t *testing.T) {
-	p := newDiffPair(t)
+	p := newSkDiffPair(t)
 	r := rand.New(rand.NewSource(time.Now().UnixNano()))
 	num := func() string {
 		var b strings.Builder
@@ -320,7 +320,7 @@ func TestRedisDiffIncrbyfloat(t *testing.T) {
 
 // scanAll runs a whole SCAN iteration with random options on both sides
 // and compares the sets of keys returned.
-func (p *diffPair) scanAll(r *rand.Rand) {
+func (p *skDiffPair) scanAll(r *rand.Rand) {
 	p.t.Helper()
 	var opts []string
 	if r.Intn(2) == 0 {
@@ -366,7 +366,7 @@ func (p *diffPair) scanAll(r *rand.Rand) {
 }
 
 // purgeExpired deletes every expired key on both sides (a full SCAN).
-func (p *diffPair) purgeExpired() {
+func (p *skDiffPair) purgeExpired() {
 	for _, do := range []func(args ...string) wire.Value{p.real.do, func(args ...string) wire.Value {
 		p.tn.clock.ns = time.Now().UnixNano()
 		return p.tn.do(p.id, args...)
@@ -380,7 +380,7 @@ func (p *diffPair) purgeExpired() {
 	}
 }
 
-var diffScript = `
+var skDiffScript = `
 set a 123|object encoding a|object refcount a|set a 10000|object refcount a|append a x|object encoding a
 set f 10.5|incrbyfloat f 0.1|set f 3.0e3|incrbyfloat f 5.0e3|incrbyfloat f 1e4900|incrbyfloat f -1e4900
 incrbyfloat g 1.1|incrbyfloat g 1.1|incrbyfloat g 1.1|incrbyfloat h 0x10|incrbyfloat h 0x1p3|incrbyfloat h 0X1.8P1
@@ -419,18 +419,18 @@ flushall|dbsize|set a 1|keys *|keys a|keys ""|dbsize|flushdb sync|dbsize|randomk
 set "" x|set a x|set ab] x|keys *|keys **|keys ?*|keys [a|keys [a-]|keys a[b|keys [^|keys []|keys \|keys ab\]|keys [a-]]|keys A|scan 0 match ** count 100|scan 0 match * count 100
 `
 
-// TestGenTables prints diffScript's commands with the server's replies as
+// TestGenTables prints skDiffScript's commands with the server's replies as
 // Go table rows (go test -tags redisdiff -run TestGenTables -v), leaving
 // out replies that change with time (the script is run twice, 1.1s apart).
 func TestGenTables(t *testing.T) {
-	rr := dialRedis(t)
+	rr := skDialRedis(t)
 	run := func() []string {
 		rr.do("flushall")
 		var out []string
-		for _, line := range strings.Split(strings.TrimSpace(diffScript), "\n") {
+		for _, line := range strings.Split(strings.TrimSpace(skDiffScript), "\n") {
 			for _, cmd := range strings.Split(line, "|") {
-				args := splitArgs(cmd)
-				out = append(out, render(strings.ToLower(args[0]), rr.do(args...)))
+				args := skSplitArgs(cmd)
+				out = append(out, skRender(strings.ToLower(args[0]), rr.do(args...)))
 			}
 		}
 		return out
@@ -439,7 +439,7 @@ func TestGenTables(t *testing.T) {
 	time.Sleep(1100 * time.Millisecond)
 	second := run()
 	i := 0
-	for _, line := range strings.Split(strings.TrimSpace(diffScript), "\n") {
+	for _, line := range strings.Split(strings.TrimSpace(skDiffScript), "\n") {
 		for _, cmd := range strings.Split(line, "|") {
 			want := first[i]
 			if first[i] != second[i] {

@@ -11,8 +11,8 @@ import (
 	"opdis/wire"
 )
 
-// splitArgs splits on spaces; "" is an empty argument and "x y" one argument.
-func splitArgs(s string) []string {
+// skSplitArgs splits on spaces; "" is an empty argument and "x y" one argument.
+func skSplitArgs(s string) []string {
 	var out []string
 	for len(s) > 0 {
 		s = strings.TrimLeft(s, " ")
@@ -35,32 +35,32 @@ func splitArgs(s string) []string {
 	return out
 }
 
-// replyCase is one command and its reply as redis-server 7.0.15 gave it
+// skReplyCase is one command and its reply as redis-server 7.0.15 gave it
 // (rendered like redis-cli); "?" means the reply depends on the clock.
-type replyCase struct{ cmd, want string }
+type skReplyCase struct{ cmd, want string }
 
-// runCases runs cases in order on a fresh client of tn. LPUSH/RPUSH only
+// skRunCases runs cases in order on a fresh client of tn. LPUSH/RPUSH only
 // create an (empty) list key: the list family lives elsewhere.
-func runCases(t *testing.T, tn *tnode, cases []replyCase) {
+func skRunCases(t *testing.T, tn *tnode, cases []skReplyCase) {
 	t.Helper()
 	id := tn.connect()
 	for _, tc := range cases {
-		args := splitArgs(tc.cmd)
+		args := skSplitArgs(tc.cmd)
 		if c := strings.ToLower(args[0]); c == "lpush" || c == "rpush" {
 			if tn.lookupWrite(tn.dbs[0], []byte(args[1])) == nil {
 				tn.addKey(tn.dbs[0], []byte(args[1]), &Object{Type: TypeList, List: &List{}})
 			}
 			continue
 		}
-		got := render(strings.ToLower(args[0]), tn.do(id, args...))
+		got := skRender(strings.ToLower(args[0]), tn.do(id, args...))
 		if tc.want != "?" && got != tc.want {
 			t.Errorf("%s = %s, want %s", tc.cmd, got, tc.want)
 		}
 	}
 }
 
-// render is wire.Value.String with unordered replies sorted.
-func render(cmd string, v wire.Value) string {
+// skRender is wire.Value.String with unordered replies sorted.
+func skRender(cmd string, v wire.Value) string {
 	switch cmd {
 	case "keys", "smembers", "hgetall":
 		sort.Slice(v.Elems, func(i, j int) bool { return v.Elems[i].Str < v.Elems[j].Str })
@@ -73,11 +73,11 @@ func render(cmd string, v wire.Value) string {
 func TestKeyRepliesFromRedis(t *testing.T) {
 	tn := newTestNode(t)
 	// The string cases leave the keys the key cases start from.
-	runCases(t, tn, stringCases)
-	runCases(t, tn, keyCases)
+	skRunCases(t, tn, stringCases)
+	skRunCases(t, tn, keyCases)
 }
 
-var keyCases = []replyCase{
+var keyCases = []skReplyCase{
 	{"set b 1", "\"OK\""},
 	{"expire b 10 nx xx", "(error) ERR NX and XX, GT or LT options at the same time are not compatible"},
 	{"expire b 10 gt lt", "(error) ERR GT and LT options at the same time are not compatible"},
@@ -240,11 +240,11 @@ var keyCases = []replyCase{
 // client's db set to the entry's db), and checks both keyspaces stay equal.
 func TestPropagationReplaysToEqualKeyspace(t *testing.T) {
 	for seed := uint64(1); seed <= 4; seed++ {
-		testPropagation(t, seed)
+		skTestPropagation(t, seed)
 	}
 }
 
-func testPropagation(t *testing.T, seed uint64) {
+func skTestPropagation(t *testing.T, seed uint64) {
 	a, b := newTestNode(t), newTestNode(t)
 	b.Config().ActiveExpire = false // B only follows A's log
 	dbs := 3
@@ -365,17 +365,17 @@ func testPropagation(t *testing.T, seed uint64) {
 		args := gens[r.Uint64()%uint64(len(gens))]()
 		a.do(aIDs[r.Uint64()%uint64(dbs)], args...)
 		if step%50 == 0 {
-			compareKeyspaces(t, seed, step, a, b, dbs)
+			skCompareKeyspaces(t, seed, step, a, b, dbs)
 		}
 	}
-	compareKeyspaces(t, seed, -1, a, b, dbs)
+	skCompareKeyspaces(t, seed, -1, a, b, dbs)
 	if entries < 1000 {
 		t.Errorf("seed %d: only %d propagated entries", seed, entries)
 	}
 }
 
-// liveKeyspace renders the live keys of db: key, type, value, expiry.
-func liveKeyspace(n *Node, db int) []string {
+// skLiveKeyspace renders the live keys of db: key, type, value, expiry.
+func skLiveKeyspace(n *Node, db int) []string {
 	now := n.nowMs()
 	var out []string
 	n.DB(db).Range(func(k string, o *Object, at int64) bool {
@@ -389,10 +389,10 @@ func liveKeyspace(n *Node, db int) []string {
 	return out
 }
 
-func compareKeyspaces(t *testing.T, seed uint64, step int, a, b *tnode, dbs int) {
+func skCompareKeyspaces(t *testing.T, seed uint64, step int, a, b *tnode, dbs int) {
 	t.Helper()
 	for db := 0; db < dbs; db++ {
-		ka, kb := liveKeyspace(a.Node, db), liveKeyspace(b.Node, db)
+		ka, kb := skLiveKeyspace(a.Node, db), skLiveKeyspace(b.Node, db)
 		if strings.Join(ka, "\n") != strings.Join(kb, "\n") {
 			t.Fatalf("seed %d step %d db %d differ:\nA %q\nB %q", seed, step, db, ka, kb)
 		}
@@ -402,37 +402,37 @@ func compareKeyspaces(t *testing.T, seed uint64, step int, a, b *tnode, dbs int)
 func TestKeyPropagationForms(t *testing.T) {
 	tn := newTestNode(t)
 	id := tn.connect()
-	log := propLog(tn)
+	log := skPropLog(tn)
 	now := tn.nowMs()
 	at := func(d int64) string { return strconv.FormatInt(now+d, 10) }
 	tn.do(id, "set", "k", "v")
 	*log = nil
 	tn.do(id, "expire", "k", "10")
-	wantLog(t, log, "0 pexpireat k "+at(10000))
+	skWantLog(t, log, "0 pexpireat k "+at(10000))
 	tn.do(id, "pexpire", "k", "10", "gt") // not greater: nothing
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "expireat", "k", "1800000000", "gt")
-	wantLog(t, log, "0 pexpireat k 1800000000000")
+	skWantLog(t, log, "0 pexpireat k 1800000000000")
 	tn.do(id, "pexpireat", "k", "1800000000001")
-	wantLog(t, log, "0 pexpireat k 1800000000001")
+	skWantLog(t, log, "0 pexpireat k 1800000000001")
 	tn.do(id, "persist", "k")
 	tn.do(id, "persist", "k")
-	wantLog(t, log, "0 persist k")
+	skWantLog(t, log, "0 persist k")
 	tn.do(id, "expire", "nokey", "10")
 	tn.do(id, "del", "nokey")
 	tn.do(id, "rename", "k", "k")
 	tn.do(id, "renamenx", "k", "k")
 	tn.do(id, "move", "nokey", "1")
 	tn.do(id, "copy", "nokey", "x")
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "set", "k2", "v")
 	tn.do(id, "del", "k2", "nokey", "k2")
-	wantLog(t, log, "0 set k2 v", "0 del k2")
+	skWantLog(t, log, "0 set k2 v", "0 del k2")
 	tn.do(id, "unlink", "k")
-	wantLog(t, log, "0 unlink k")
+	skWantLog(t, log, "0 unlink k")
 	tn.do(id, "set", "k", "v")
 	tn.do(id, "expire", "k", "-1")
-	wantLog(t, log, "0 set k v", "0 del k")
+	skWantLog(t, log, "0 set k v", "0 del k")
 	tn.do(id, "set", "k", "v")
 	tn.do(id, "rename", "k", "j")
 	tn.do(id, "copy", "j", "i", "db", "3")
@@ -440,7 +440,7 @@ func TestKeyPropagationForms(t *testing.T) {
 	tn.do(id, "swapdb", "2", "3")
 	tn.do(id, "flushdb", "async")
 	tn.do(id, "flushall")
-	wantLog(t, log, "0 set k v", "0 rename k j", "0 copy j i db 3", "0 move j 2", "0 swapdb 2 3",
+	skWantLog(t, log, "0 set k v", "0 rename k j", "0 copy j i db 3", "0 move j 2", "0 swapdb 2 3",
 		"0 flushdb async", "0 flushall")
 	// Reads that find an expired key log its deletion.
 	tn.do(id, "set", "e", "1", "px", "10")
@@ -452,7 +452,7 @@ func TestKeyPropagationForms(t *testing.T) {
 	tn.want(id, "[]", "keys", "*")       // KEYS skips it without deleting
 	tn.want(id, "(integer) 1", "dbsize")
 	tn.want(id, `["0", []]`, "scan", "0") // SCAN deletes it
-	wantLog(t, log, "0 del e", "0 del f")
+	skWantLog(t, log, "0 del e", "0 del f")
 	tn.want(id, "(integer) 0", "dbsize")
 }
 

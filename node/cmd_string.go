@@ -38,9 +38,9 @@ func stringCommands() []*Command {
 	}
 }
 
-// optEq matches an option the way Redis's strcasecmp does: the argument
+// optEqC matches an option the way Redis's strcasecmp does: the argument
 // is compared up to its first NUL byte.
-func optEq(arg []byte, word string) bool {
+func optEqC(arg []byte, word string) bool {
 	for i, ch := range arg {
 		if ch == 0 {
 			return eq(arg[:i], word)
@@ -59,9 +59,9 @@ func (n *Node) lookupWriteTouch(db *DB, key []byte) *Object {
 	return o
 }
 
-// lookupNoTouch is Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): it
+// lookupKeyNoTouch is Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): it
 // counts a hit or a miss but leaves the access time alone.
-func (n *Node) lookupNoTouch(db *DB, key []byte) *Object {
+func (n *Node) lookupKeyNoTouch(db *DB, key []byte) *Object {
 	o := n.lookupWrite(db, key)
 	if o == nil {
 		n.stats.KeyspaceMisses++
@@ -98,29 +98,29 @@ func parseSetOptions(c *Client, args [][]byte, isSet bool) (flags int, expire []
 		opt := args[j]
 		hasNext := j < len(args)-1
 		switch {
-		case optEq(opt, "nx") && flags&setXX == 0 && isSet:
+		case optEqC(opt, "nx") && flags&setXX == 0 && isSet:
 			flags |= setNX
-		case optEq(opt, "xx") && flags&setNX == 0 && isSet:
+		case optEqC(opt, "xx") && flags&setNX == 0 && isSet:
 			flags |= setXX
-		case optEq(opt, "get") && isSet:
+		case optEqC(opt, "get") && isSet:
 			flags |= setGet
-		case optEq(opt, "keepttl") && flags&(setPersist|setAnyExpire) == 0 && isSet:
+		case optEqC(opt, "keepttl") && flags&(setPersist|setAnyExpire) == 0 && isSet:
 			flags |= setKeepTTL
-		case optEq(opt, "persist") && !isSet && flags&(setAnyExpire|setKeepTTL) == 0:
+		case optEqC(opt, "persist") && !isSet && flags&(setAnyExpire|setKeepTTL) == 0:
 			flags |= setPersist
-		case optEq(opt, "ex") && flags&(setKeepTTL|setPersist|setEXAT|setPX|setPXAT) == 0 && hasNext:
+		case optEqC(opt, "ex") && flags&(setKeepTTL|setPersist|setEXAT|setPX|setPXAT) == 0 && hasNext:
 			flags |= setEX
 			expire = args[j+1]
 			j++
-		case optEq(opt, "px") && flags&(setKeepTTL|setPersist|setEX|setEXAT|setPXAT) == 0 && hasNext:
+		case optEqC(opt, "px") && flags&(setKeepTTL|setPersist|setEX|setEXAT|setPXAT) == 0 && hasNext:
 			flags |= setPX
 			expire = args[j+1]
 			j++
-		case optEq(opt, "exat") && flags&(setKeepTTL|setPersist|setEX|setPX|setPXAT) == 0 && hasNext:
+		case optEqC(opt, "exat") && flags&(setKeepTTL|setPersist|setEX|setPX|setPXAT) == 0 && hasNext:
 			flags |= setEXAT
 			expire = args[j+1]
 			j++
-		case optEq(opt, "pxat") && flags&(setKeepTTL|setPersist|setEX|setEXAT|setPX) == 0 && hasNext:
+		case optEqC(opt, "pxat") && flags&(setKeepTTL|setPersist|setEX|setEXAT|setPX) == 0 && hasNext:
 			flags |= setPXAT
 			expire = args[j+1]
 			j++
@@ -609,13 +609,13 @@ func lcsCmd(n *Node, c *Client, args [][]byte) {
 	for j := 3; j < len(args); j++ {
 		more := len(args) - 1 - j
 		switch opt := args[j]; {
-		case optEq(opt, "idx"):
+		case optEqC(opt, "idx"):
 			getIdx = true
-		case optEq(opt, "len"):
+		case optEqC(opt, "len"):
 			getLen = true
-		case optEq(opt, "withmatchlen"):
+		case optEqC(opt, "withmatchlen"):
 			withMatchLen = true
-		case optEq(opt, "minmatchlen") && more > 0:
+		case optEqC(opt, "minmatchlen") && more > 0:
 			v, ok := parseInt(args[j+1])
 			if !ok {
 				c.addError(errNotInt)

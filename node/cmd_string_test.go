@@ -10,10 +10,10 @@ import (
 // TestStringRepliesFromRedis replays commands whose replies were recorded
 // from redis-server 7.0.15 (see TestGenTables in cmd_key_redisdiff_test.go).
 func TestStringRepliesFromRedis(t *testing.T) {
-	runCases(t, newTestNode(t), stringCases)
+	skRunCases(t, newTestNode(t), stringCases)
 }
 
-var stringCases = []replyCase{
+var stringCases = []skReplyCase{
 	{"set a 123", "\"OK\""},
 	{"object encoding a", "\"int\""},
 	{"object refcount a", "(integer) 2147483647"},
@@ -227,8 +227,8 @@ var stringCases = []replyCase{
 	{"lcs key2 key1 idx withmatchlen", "[\"matches\", [[[(integer) 5, (integer) 8], [(integer) 4, (integer) 7], (integer) 4], [[(integer) 0, (integer) 1], [(integer) 2, (integer) 3], (integer) 2]], \"len\", (integer) 6]"},
 }
 
-// propLog records what a node propagates, one line per entry: "db cmd args...".
-func propLog(tn *tnode) *[]string {
+// skPropLog records what a node propagates, one line per entry: "db cmd args...".
+func skPropLog(tn *tnode) *[]string {
 	var log []string
 	tn.OnPropagate = func(db int, args [][]byte) {
 		parts := []string{strconv.Itoa(db)}
@@ -240,7 +240,7 @@ func propLog(tn *tnode) *[]string {
 	return &log
 }
 
-func wantLog(t *testing.T, log *[]string, want ...string) {
+func skWantLog(t *testing.T, log *[]string, want ...string) {
 	t.Helper()
 	if strings.Join(*log, "\n") != strings.Join(want, "\n") {
 		t.Errorf("propagated:\n%s\nwant:\n%s", strings.Join(*log, "\n"), strings.Join(want, "\n"))
@@ -251,66 +251,66 @@ func wantLog(t *testing.T, log *[]string, want ...string) {
 func TestStringPropagationForms(t *testing.T) {
 	tn := newTestNode(t)
 	id := tn.connect()
-	log := propLog(tn)
+	log := skPropLog(tn)
 	now := tn.nowMs()
 	at := func(d int64) string { return strconv.FormatInt(now+d, 10) }
 
 	tn.do(id, "SET", "k", "v", "EX", "10")
-	wantLog(t, log, "0 set k v pxat "+at(10000))
+	skWantLog(t, log, "0 set k v pxat "+at(10000))
 	tn.do(id, "set", "k", "v", "px", "1500", "get")
-	wantLog(t, log, "0 set k v pxat "+at(1500))
+	skWantLog(t, log, "0 set k v pxat "+at(1500))
 	tn.do(id, "set", "k", "v", "exat", "1800000000")
-	wantLog(t, log, "0 set k v pxat 1800000000000")
+	skWantLog(t, log, "0 set k v pxat 1800000000000")
 	tn.do(id, "set", "k", "w", "keepttl")
-	wantLog(t, log, "0 set k w keepttl")
+	skWantLog(t, log, "0 set k w keepttl")
 	tn.do(id, "set", "k", "w", "nx") // not set: nothing
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "set", "k2", "w", "xx")
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "setex", "k", "5", "v")
-	wantLog(t, log, "0 set k v pxat "+at(5000))
+	skWantLog(t, log, "0 set k v pxat "+at(5000))
 	tn.do(id, "psetex", "k", "5", "v")
-	wantLog(t, log, "0 set k v pxat "+at(5))
+	skWantLog(t, log, "0 set k v pxat "+at(5))
 	tn.do(id, "setnx", "k", "x")
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "setnx", "n", "x")
-	wantLog(t, log, "0 set n x")
+	skWantLog(t, log, "0 set n x")
 	tn.do(id, "getex", "k", "ex", "100")
-	wantLog(t, log, "0 pexpireat k "+at(100000))
+	skWantLog(t, log, "0 pexpireat k "+at(100000))
 	tn.do(id, "getex", "k", "persist")
-	wantLog(t, log, "0 persist k")
+	skWantLog(t, log, "0 persist k")
 	tn.do(id, "getex", "k", "persist") // no TTL any more
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "getex", "k")
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "getex", "k", "exat", "1")
-	wantLog(t, log, "0 del k")
+	skWantLog(t, log, "0 del k")
 	tn.do(id, "incrbyfloat", "f", "1.5")
-	wantLog(t, log, "0 set f 1.5 keepttl")
+	skWantLog(t, log, "0 set f 1.5 keepttl")
 	tn.do(id, "getset", "f", "x")
-	wantLog(t, log, "0 set f x")
+	skWantLog(t, log, "0 set f x")
 	tn.do(id, "getdel", "f")
-	wantLog(t, log, "0 del f")
+	skWantLog(t, log, "0 del f")
 	tn.do(id, "getdel", "f")
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "msetnx", "a", "1", "b", "2")
-	wantLog(t, log, "0 mset a 1 b 2")
+	skWantLog(t, log, "0 mset a 1 b 2")
 	tn.do(id, "msetnx", "a", "1", "c", "2")
-	wantLog(t, log)
+	skWantLog(t, log)
 	tn.do(id, "incr", "a")
 	tn.do(id, "append", "a", "x")
 	tn.do(id, "setrange", "a", "0", "y")
 	tn.do(id, "setrange", "a", "0", "") // changes nothing
-	wantLog(t, log, "0 incr a", "0 append a x", "0 setrange a 0 y")
+	skWantLog(t, log, "0 incr a", "0 append a x", "0 setrange a 0 y")
 	tn.do(id, "incr", "a") // error: nothing
-	wantLog(t, log)
+	skWantLog(t, log)
 
 	// A lazily expired key is deleted (and logged) before the command runs.
 	tn.do(id, "set", "e", "1", "px", "100")
 	*log = nil
 	tn.clock.ns += int64(200 * time.Millisecond)
 	tn.want(id, "(integer) 1", "incr", "e")
-	wantLog(t, log, "0 del e", "0 incr e")
+	skWantLog(t, log, "0 del e", "0 incr e")
 }
 
 func TestStringEncodings(t *testing.T) {

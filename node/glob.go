@@ -14,7 +14,7 @@ func GlobMatch(pattern, str []byte, nocase bool) bool {
 
 // at returns b[i], or 0 past the end: the C code relies on the NUL that
 // terminates every sds.
-func at(b []byte, i int) byte {
+func globAt(b []byte, i int) byte {
 	if i < len(b) {
 		return b[i]
 	}
@@ -28,7 +28,7 @@ func globMatch(p, s []byte, nocase bool, skipLonger *bool, nesting int) bool {
 	for len(p) > 0 && len(s) > 0 {
 		switch p[0] {
 		case '*':
-			for len(p) > 0 && at(p, 1) == '*' {
+			for len(p) > 0 && globAt(p, 1) == '*' {
 				p = p[1:]
 			}
 			if len(p) == 1 {
@@ -52,18 +52,18 @@ func globMatch(p, s []byte, nocase bool, skipLonger *bool, nesting int) bool {
 		case '[':
 			// j indexes p (p[0] is '['); j == len(p) reads the terminating NUL.
 			j := 1
-			not := at(p, j) == '^'
+			not := globAt(p, j) == '^'
 			if not {
 				j++
 			}
 			match := false
 			for {
-				if at(p, j) == '\\' && len(p)-j >= 2 {
+				if globAt(p, j) == '\\' && len(p)-j >= 2 {
 					j++
 					if p[j] == s[0] {
 						match = true
 					}
-				} else if at(p, j) == ']' {
+				} else if globAt(p, j) == ']' {
 					break
 				} else if len(p)-j == 0 {
 					j-- // unterminated class: step back so the end is consumed below
