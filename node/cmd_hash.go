@@ -361,13 +361,6 @@ func ld80Parse(b []byte) (*big.Float, bool) {
 	if len(b) == 0 || len(b) >= ld80MaxChars || isSpaceByte(b[0]) {
 		return nil, false
 	}
-	// The C string ends at the first NUL.
-	for i, ch := range b {
-		if ch == 0 {
-			b = b[:i]
-			break
-		}
-	}
 	s := strings.ToLower(string(b))
 	neg := false
 	if s != "" && (s[0] == '+' || s[0] == '-') {
