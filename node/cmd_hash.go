@@ -70,7 +70,7 @@ func (n *Node) hashTryConversion(o *Object, args [][]byte) {
 	}
 }
 
-// hashLookupWriteOrCreate returns the hash under key, or nil with ok false
+// hashLookupWrite returns the hash under key, or nil with ok false
 // after replying WRONGTYPE. created reports a new (still unstored) object:
 // the caller stores it with addKey once it holds a field.
 func (n *Node) hashLookupWrite(c *Client, key []byte) (o *Object, created, ok bool) {
@@ -394,7 +394,7 @@ func ld80Parse(b []byte) (*big.Float, bool) {
 	}
 	// Cheap range screening before exact arithmetic, so "1e999999999"
 	// costs nothing (overflow gives HUGE_VAL and underflow zero, both with
-	// ERANGE, which string2ld refuses); ld80Range does the exact check.
+	// ERANGE, which string2ld refuses); ld80Round does the exact check.
 	if hex {
 		mag := int64(4*digits) + exp2 // value < 2^mag, ≥ 2^(mag-4)
 		if mag > ld80MaxExp+8 || mag < ld80MinSubExp-8 {
@@ -725,7 +725,7 @@ func collRandDistinct(n *Node, all []string, count int, random func() string) []
 	return out
 }
 
-// parseScanCursor parses a SCAN cursor as Redis's parseScanCursorOrReply
+// parseCollScanCursor parses a SCAN cursor as Redis's parseScanCursorOrReply
 // (strtoul base 10: optional sign, negative values wrap, the empty string
 // is 0, no leading space, nothing left over).
 func parseCollScanCursor(b []byte) (uint64, bool) {
