@@ -84,7 +84,9 @@ func (n *Node) handleReadyKeys() {
 			delete(n.blocked.readySet, wk)
 			for _, c := range append([]*Client(nil), n.blocked.byKey[wk]...) {
 				bs := c.blockedOn
-				if bs == nil {
+				if bs == nil || c.closing {
+					// A client being closed (CLIENT KILL) until it is
+					// freed must not take data that would be lost.
 					continue
 				}
 				bs.reblocked = false

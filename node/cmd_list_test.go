@@ -525,6 +525,7 @@ func TestListPropagation(t *testing.T) {
 		val := func() string { next++; return fmt.Sprint("v", next) }
 		end := func() string { return []string{"LEFT", "RIGHT", "left", "right"}[r.Intn(4)] }
 		idx := func() string { return fmt.Sprint(r.Intn(9) - 4) }
+		woken := 0
 		for step := 0; step < 400; step++ {
 			var cmd []string
 			id := writer
@@ -580,7 +581,11 @@ func TestListPropagation(t *testing.T) {
 			for i, x := range cmd {
 				bs[i] = []byte(x)
 			}
+			before := len(log)
 			a.Feed(id, wire.AppendCommand(nil, bs...))
+			if strings.HasSuffix(cmd[0], "PUSH") && len(log) > before+1 {
+				woken++ // a push served parked clients
+			}
 			a.TakeOutput(id, nil)
 			for _, p := range a.Pending() {
 				a.TakeOutput(p, nil)
@@ -598,8 +603,8 @@ func TestListPropagation(t *testing.T) {
 				served++
 			}
 		}
-		if served == 0 {
-			t.Fatalf("seed %d: no pop propagated", seed)
+		if served == 0 || woken == 0 {
+			t.Fatalf("seed %d: %d pops propagated, %d pushes served parked clients", seed, served, woken)
 		}
 	}
 }
@@ -903,4 +908,25 @@ var listRedisCases = []struct {
 	{[]string{"blmpop", "0", "2", "s", "a", "left"}, "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n"},
 	{[]string{"blmpop", "0", "2", "nokey", "l", "right", "count", "5"}, "*2\r\n$1\r\nl\r\n*3\r\n$1\r\n2\r\n$1\r\n1\r\n$1\r\n3\r\n"},
 	{[]string{"exists", "l"}, ":0\r\n"},
+}
+
+// A parked client that is being closed (killed, not yet freed) must not
+// take an element that nobody would receive.
+func TestBlockingClosingClientNotServed(t *testing.T) {
+	tn := newTestNode(t)
+	a, b, d := tn.connect(), tn.connect(), tn.connect()
+	rawDo(tn, a, "BLPOP", "k", "0")
+	rawDo(tn, b, "BLPOP", "k", "0")
+	tn.clients[a].closeAfterReply()
+	tn.want(d, "(integer) 1", "RPUSH", "k", "x")
+	wantOut(tn, b, "*2\r\n$1\r\nk\r\n$1\r\nx\r\n")
+	if listValues(tn, "k") != nil {
+		t.Fatal("k not emptied")
+	}
+	if _, closeConn := tn.TakeOutput(a, nil); !closeConn {
+		t.Fatal("a not closed")
+	}
+	if tn.BlockedClients() != 0 {
+		t.Fatal("a still parked")
+	}
 }
