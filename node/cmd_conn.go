@@ -46,8 +46,12 @@ func echoCmd(n *Node, c *Client, args [][]byte) { c.addBulk(args[1]) }
 
 func selectCmd(n *Node, c *Client, args [][]byte) {
 	id, ok := parseInt(args[1])
-	if !ok || id < math.MinInt32 || id > math.MaxInt32 {
+	if !ok {
 		c.addError(errNotInt)
+		return
+	}
+	if id < math.MinInt32 || id > math.MaxInt32 {
+		c.addError("ERR value is out of range, value must between -2147483648 and 2147483647")
 		return
 	}
 	if id < 0 || id >= int64(len(n.dbs)) {

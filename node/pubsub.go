@@ -58,7 +58,7 @@ func pubsubCommands() []*Command {
 		{Name: "unsubscribe", Arity: -1, Flags: FlagPubsub | FlagNoScript | FlagLoading | FlagStale | FlagOKInSubscribe, Fn: unsubscribeCmd},
 		{Name: "psubscribe", Arity: -2, Flags: FlagPubsub | FlagNoScript | FlagLoading | FlagStale | FlagOKInSubscribe, Fn: psubscribeCmd},
 		{Name: "punsubscribe", Arity: -1, Flags: FlagPubsub | FlagNoScript | FlagLoading | FlagStale | FlagOKInSubscribe, Fn: punsubscribeCmd},
-		{Name: "publish", Arity: 3, Flags: FlagPubsub | FlagLoading | FlagStale | FlagFast | FlagMayReplicate, Fn: publishCmd},
+		{Name: "publish", Arity: 3, Flags: FlagPubsub | FlagLoading | FlagStale | FlagFast, Fn: publishCmd},
 		{Name: "pubsub", Arity: -2, Fn: pubsubCmd},
 	}
 }
