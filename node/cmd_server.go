@@ -884,6 +884,7 @@ func commandSubcommands() []*subcommand {
 		{name: "count", arity: 2, flags: f, fn: commandCountCmd},
 		{name: "docs", arity: -2, flags: f, fn: commandDocsCmd},
 		{name: "getkeys", arity: -4, flags: f, fn: commandGetkeysCmd},
+		{name: "getkeysandflags", arity: -4, flags: f, fn: commandGetkeysAndFlagsCmd},
 		{name: "help", arity: 2, flags: f, fn: commandHelpCmd},
 		{name: "info", arity: -2, flags: f, fn: commandInfoCmd},
 		{name: "list", arity: -2, flags: f, fn: commandListCmd},
@@ -1002,7 +1003,7 @@ func parseFlagNames(s string) Flags {
 
 // addCommandInfo replies Redis 7.0's COMMAND INFO entry for cmd: name,
 // arity, flags, first key, last key, step, ACL categories, tips, key specs
-// (not modelled: empty) and subcommands.
+// and subcommands.
 func (n *Node) addCommandInfo(c *Client, cmd *Command) {
 	c.addArray(10)
 	c.addBulkStr(cmd.Name)
@@ -1024,7 +1025,11 @@ func (n *Node) addCommandInfo(c *Client, cmd *Command) {
 		c.addSimple(s)
 	}
 	c.addStrings(tips)
-	c.addArray(0)
+	specs := keySpecsOf(cmd)
+	c.addArray(len(specs))
+	for _, s := range specs {
+		addKeySpec(c, s)
+	}
 	if strings.Contains(cmd.Name, "|") {
 		c.addArray(0)
 		return
@@ -1033,6 +1038,77 @@ func (n *Node) addCommandInfo(c *Client, cmd *Command) {
 	c.addArray(len(subs))
 	for _, s := range subs {
 		n.addCommandInfo(c, s)
+	}
+}
+
+// addKeySpec replies one key spec as COMMAND INFO shows it.
+func addKeySpec(c *Client, s keySpec) {
+	n := 6
+	if s.notes != "" {
+		n = 8
+		c.addArray(n)
+		c.addBulkStr("notes")
+		c.addBulkStr(s.notes)
+	} else {
+		c.addArray(n)
+	}
+	c.addBulkStr("flags")
+	flags := strings.Fields(s.flags)
+	c.addArray(len(flags))
+	for _, f := range flags {
+		c.addSimple(f)
+	}
+	c.addBulkStr("begin_search")
+	c.addArray(4)
+	c.addBulkStr("type")
+	switch s.bsType {
+	case 'i':
+		c.addBulkStr("index")
+		c.addBulkStr("spec")
+		c.addArray(2)
+		c.addBulkStr("index")
+		c.addInt(int64(s.bsPos))
+	case 'k':
+		c.addBulkStr("keyword")
+		c.addBulkStr("spec")
+		c.addArray(4)
+		c.addBulkStr("keyword")
+		c.addBulkStr(s.bsKeyword)
+		c.addBulkStr("startfrom")
+		c.addInt(int64(s.bsPos))
+	default:
+		c.addBulkStr("unknown")
+		c.addBulkStr("spec")
+		c.addArray(0)
+	}
+	c.addBulkStr("find_keys")
+	c.addArray(4)
+	c.addBulkStr("type")
+	switch s.fkType {
+	case 'r':
+		c.addBulkStr("range")
+		c.addBulkStr("spec")
+		c.addArray(6)
+		c.addBulkStr("lastkey")
+		c.addInt(int64(s.a))
+		c.addBulkStr("keystep")
+		c.addInt(int64(s.b))
+		c.addBulkStr("limit")
+		c.addInt(int64(s.c))
+	case 'n':
+		c.addBulkStr("keynum")
+		c.addBulkStr("spec")
+		c.addArray(6)
+		c.addBulkStr("keynumidx")
+		c.addInt(int64(s.a))
+		c.addBulkStr("firstkey")
+		c.addInt(int64(s.b))
+		c.addBulkStr("keystep")
+		c.addInt(int64(s.c))
+	default:
+		c.addBulkStr("unknown")
+		c.addBulkStr("spec")
+		c.addArray(0)
 	}
 }
 
@@ -1155,8 +1231,13 @@ func containsField(list, word string) bool {
 	return false
 }
 
-// commandGetkeysCmd is COMMAND GETKEYS command [arg …].
-func commandGetkeysCmd(n *Node, c *Client, args [][]byte) {
+// commandGetkeysCmd is COMMAND GETKEYS command [arg …] and, when
+// withFlags, COMMAND GETKEYSANDFLAGS.
+func commandGetkeysCmd(n *Node, c *Client, args [][]byte) { n.getkeys(c, args, false) }
+
+func commandGetkeysAndFlagsCmd(n *Node, c *Client, args [][]byte) { n.getkeys(c, args, true) }
+
+func (n *Node) getkeys(c *Client, args [][]byte, withFlags bool) {
 	cmdArgs := args[2:]
 	cmd := n.commands[strings.ToLower(string(cmdArgs[0]))]
 	if cmd != nil {
@@ -1181,14 +1262,24 @@ func commandGetkeysCmd(n *Node, c *Client, args [][]byte) {
 		c.addError("ERR Invalid number of arguments specified for command")
 		return
 	}
-	keys, ok := commandKeys(cmd, cmdArgs)
-	if !ok || (len(keys) == 0 && !noMandatoryKeys(cmd)) {
+	keys := commandKeys(cmd, cmdArgs)
+	if len(keys) == 0 && !noMandatoryKeys(cmd) {
 		c.addError("ERR Invalid arguments specified for command")
 		return
 	}
 	c.addArray(len(keys))
-	for _, i := range keys {
-		c.addBulk(cmdArgs[i])
+	for _, k := range keys {
+		if !withFlags {
+			c.addBulk(cmdArgs[k.pos])
+			continue
+		}
+		c.addArray(2)
+		c.addBulk(cmdArgs[k.pos])
+		flags := strings.Fields(k.flags)
+		c.addArray(len(flags))
+		for _, f := range flags {
+			c.addSimple(f)
+		}
 	}
 }
 
@@ -1197,112 +1288,322 @@ func noMandatoryKeys(cmd *Command) bool {
 	return m != nil && containsField(m.flags, "no_mandatory_keys")
 }
 
+// keyRef is a key's position in a command's arguments and its key-spec
+// flags ("RW access delete").
+type keyRef struct {
+	pos   int
+	flags string
+}
+
+// keySpecsOf returns Redis's key specs for cmd; commands Redis does not
+// know get one spec from the table's first/last/step.
+func keySpecsOf(cmd *Command) []keySpec {
+	if m := commandMeta[cmd.Name]; m != nil {
+		return m.specs
+	}
+	if cmd.FirstKey > 0 {
+		return []keySpec{{bsType: 'i', bsPos: cmd.FirstKey, fkType: 'r', a: cmd.LastKey - cmd.FirstKey, b: cmd.Step}}
+	}
+	return nil
+}
+
+// commandHasKeys is Redis's doesCommandHaveKeys.
 func commandHasKeys(cmd *Command) bool {
-	return cmd.FirstKey > 0 || cmd.Flags&FlagMovableKeys != 0 || movableKeyCommands[cmd.Name]
+	if keyProcs[cmd.Name] != nil {
+		return true
+	}
+	for _, s := range keySpecsOf(cmd) {
+		if !containsField(s.flags, "not_key") {
+			return true
+		}
+	}
+	return false
 }
 
-// movableKeyCommands have keys at positions their arguments decide.
-var movableKeyCommands = map[string]bool{
-	"zunionstore": true, "zinterstore": true, "zdiffstore": true, "zunion": true, "zinter": true, "zdiff": true,
-	"zintercard": true, "sintercard": true, "lmpop": true, "zmpop": true, "blmpop": true, "bzmpop": true,
-	"eval": true, "evalsha": true, "eval_ro": true, "evalsha_ro": true, "fcall": true, "fcall_ro": true,
-	"sort": true, "sort_ro": true, "migrate": true, "xread": true, "xreadgroup": true,
-	"georadius": true, "georadiusbymember": true,
+// commandKeys is Redis 7.0's getKeysFromCommandWithSpecs: the key specs
+// when they are complete and their flags fixed, else the command's own
+// key-finding procedure.
+func commandKeys(cmd *Command, args [][]byte) []keyRef {
+	specs := keySpecsOf(cmd)
+	hasKeys, varFlags := false, false
+	for _, s := range specs {
+		hasKeys = hasKeys || !containsField(s.flags, "not_key")
+		varFlags = varFlags || containsField(s.flags, "variable_flags")
+	}
+	if hasKeys && !varFlags {
+		if keys, ok := keysFromSpecs(cmd, specs, args); ok {
+			return keys
+		}
+	}
+	if proc := keyProcs[cmd.Name]; proc != nil {
+		return proc(args)
+	}
+	return nil
 }
 
-// commandKeys returns the positions of cmd's keys in args (args[0] is the
-// command name), as Redis's key specs and getkeys procs find them.
-func commandKeys(cmd *Command, args [][]byte) ([]int, bool) {
-	numkeysAt := func(at int) ([]int, bool) {
-		if at >= len(args) {
+// keysFromSpecs is Redis's getKeysUsingKeySpecs; ok is false when a spec
+// cannot be applied (unknown, incomplete, or out of range).
+func keysFromSpecs(cmd *Command, specs []keySpec, args [][]byte) ([]keyRef, bool) {
+	argc := len(args)
+	var keys []keyRef
+	for _, s := range specs {
+		if containsField(s.flags, "not_key") {
+			continue
+		}
+		first := 0
+		switch s.bsType {
+		case 'i':
+			first = s.bsPos
+		case 'k':
+			start, end := s.bsPos, argc-1
+			if s.bsPos <= 0 {
+				start, end = argc+s.bsPos, 1
+			}
+			for i := start; i != end; {
+				if i >= argc || i < 1 {
+					break
+				}
+				if eq(args[i], strings.ToLower(s.bsKeyword)) {
+					first = i + 1
+					break
+				}
+				if start <= end {
+					i++
+				} else {
+					i--
+				}
+			}
+			if first == 0 {
+				continue
+			}
+		default:
 			return nil, false
 		}
-		num, ok := parseInt(args[at])
-		if !ok || num < 0 || num > int64(len(args)-at-1) {
+		var last, step int
+		switch s.fkType {
+		case 'r':
+			step = s.b
+			switch {
+			case s.a >= 0:
+				last = first + s.a
+			case s.c == 0:
+				last = argc + s.a
+			default:
+				last = first + ((argc-first)/s.c + s.a)
+			}
+		case 'n':
+			step = s.c
+			if first+s.a >= argc {
+				return nil, false
+			}
+			num, ok := parseInt(args[first+s.a])
+			if !ok || num < 0 || num > int64(argc) {
+				return nil, false
+			}
+			first += s.b
+			last = first + int(num) - 1
+		default:
 			return nil, false
 		}
-		var keys []int
-		for i := 0; i < int(num); i++ {
-			keys = append(keys, at+1+i)
-		}
-		return keys, true
-	}
-	switch cmd.Name {
-	case "zunionstore", "zinterstore", "zdiffstore":
-		keys, ok := numkeysAt(2)
-		if !ok || len(keys) == 0 {
+		if last >= argc || last < first || first >= argc {
 			return nil, false
 		}
-		return append([]int{1}, keys...), true
-	case "zunion", "zinter", "zdiff", "zintercard", "sintercard", "lmpop", "zmpop":
-		keys, ok := numkeysAt(1)
-		return keys, ok && len(keys) > 0
-	case "blmpop", "bzmpop":
-		keys, ok := numkeysAt(2)
-		return keys, ok && len(keys) > 0
-	case "eval", "evalsha", "eval_ro", "evalsha_ro", "fcall", "fcall_ro":
-		return numkeysAt(2)
-	case "sort", "sort_ro":
-		keys := []int{1}
-		for i := 2; i < len(args)-1; i++ {
-			if eq(args[i], "store") {
-				keys = append(keys, i+1)
-				break
-			}
+		for i := first; i <= last; i += max(step, 1) {
+			keys = append(keys, keyRef{i, s.flags})
 		}
-		return keys, true
-	case "migrate":
-		if len(args[3]) > 0 {
-			return []int{3}, true
+		if containsField(s.flags, "incomplete") {
+			return nil, false
 		}
-		for i := 6; i < len(args); i++ {
-			if eq(args[i], "keys") {
-				var keys []int
-				for j := i + 1; j < len(args); j++ {
-					keys = append(keys, j)
-				}
-				return keys, len(keys) > 0
-			}
-		}
-		return nil, false
-	case "xread", "xreadgroup":
-		for i := 1; i < len(args); i++ {
-			if eq(args[i], "streams") {
-				rest := len(args) - i - 1
-				if rest == 0 || rest%2 != 0 {
-					return nil, false
-				}
-				var keys []int
-				for j := 0; j < rest/2; j++ {
-					keys = append(keys, i+1+j)
-				}
-				return keys, true
-			}
-		}
-		return nil, false
-	case "georadius", "georadiusbymember":
-		keys := []int{1}
-		for i := 5; i < len(args)-1; i++ {
-			if eq(args[i], "store") || eq(args[i], "storedist") {
-				keys = append(keys, i+1)
-				i++
-			}
-		}
-		return keys, true
-	}
-	if cmd.FirstKey <= 0 {
-		return nil, false
-	}
-	last := cmd.LastKey
-	if last < 0 {
-		last = len(args) + last
-	}
-	step := max(cmd.Step, 1)
-	var keys []int
-	for i := cmd.FirstKey; i <= last && i < len(args); i += step {
-		keys = append(keys, i)
 	}
 	return keys, true
+}
+
+// keyProcs are Redis 7.0's getkeys procedures, used when a command's key
+// specs can't find its keys.
+var keyProcs = map[string]func(args [][]byte) []keyRef{
+	"zunionstore":       func(a [][]byte) []keyRef { return genericGetKeys(a, 1, 2, 3, 1) },
+	"zinterstore":       func(a [][]byte) []keyRef { return genericGetKeys(a, 1, 2, 3, 1) },
+	"zdiffstore":        func(a [][]byte) []keyRef { return genericGetKeys(a, 1, 2, 3, 1) },
+	"zunion":            func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 1, 2, 1) },
+	"zinter":            func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 1, 2, 1) },
+	"zdiff":             func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 1, 2, 1) },
+	"zintercard":        func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 1, 2, 1) },
+	"sintercard":        func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 1, 2, 1) },
+	"lmpop":             func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 1, 2, 1) },
+	"zmpop":             func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 1, 2, 1) },
+	"blmpop":            func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 2, 3, 1) },
+	"bzmpop":            func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 2, 3, 1) },
+	"eval":              func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 2, 3, 1) },
+	"evalsha":           func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 2, 3, 1) },
+	"eval_ro":           func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 2, 3, 1) },
+	"evalsha_ro":        func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 2, 3, 1) },
+	"fcall":             func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 2, 3, 1) },
+	"fcall_ro":          func(a [][]byte) []keyRef { return genericGetKeys(a, 0, 2, 3, 1) },
+	"sort":              sortGetKeys,
+	"sort_ro":           func(a [][]byte) []keyRef { return []keyRef{{1, "RO access"}} },
+	"migrate":           migrateGetKeys,
+	"georadius":         georadiusGetKeys,
+	"georadiusbymember": georadiusGetKeys,
+	"xread":             xreadGetKeys,
+	"xreadgroup":        xreadGetKeys,
+	"set":               setGetKeys,
+	"bitfield":          bitfieldGetKeys,
+}
+
+// atoi is C's atoi: leading spaces, a sign, then digits; 0 if none.
+func atoi(b []byte) int64 {
+	i := 0
+	for i < len(b) && isSpaceByte(b[i]) {
+		i++
+	}
+	neg := false
+	if i < len(b) && (b[i] == '-' || b[i] == '+') {
+		neg = b[i] == '-'
+		i++
+	}
+	var v int64
+	for ; i < len(b) && b[i] >= '0' && b[i] <= '9' && v < 1<<40; i++ {
+		v = v*10 + int64(b[i]-'0')
+	}
+	if neg {
+		return -v
+	}
+	return v
+}
+
+// genericGetKeys is Redis's helper for COMMAND [dest] numkeys key… forms.
+func genericGetKeys(args [][]byte, storeOfs, countOfs, firstOfs, step int) []keyRef {
+	num := atoi(args[countOfs])
+	if num < 1 || num > int64((len(args)-firstOfs)/step) {
+		return nil
+	}
+	var keys []keyRef
+	for i := 0; i < int(num); i++ {
+		keys = append(keys, keyRef{firstOfs + i*step, ""})
+	}
+	if storeOfs > 0 {
+		keys = append(keys, keyRef{storeOfs, ""})
+	}
+	return keys
+}
+
+func sortGetKeys(args [][]byte) []keyRef {
+	keys := []keyRef{{1, "RO access"}}
+	store := 0
+	for i := 2; i < len(args); i++ {
+		switch {
+		case eq(args[i], "limit"):
+			i += 2
+		case eq(args[i], "get"), eq(args[i], "by"):
+			i++
+		case eq(args[i], "store") && i+1 < len(args):
+			store = i + 1
+		}
+	}
+	if store > 0 {
+		keys = append(keys, keyRef{store, "OW update"})
+	}
+	return keys
+}
+
+func migrateGetKeys(args [][]byte) []keyRef {
+	first, num := 3, 1
+	for i := 6; i < len(args); i++ {
+		if eq(args[i], "keys") {
+			if len(args[3]) > 0 {
+				return nil // KEYS needs an empty key argument
+			}
+			first, num = i+1, len(args)-i-1
+			break
+		}
+		switch {
+		case eq(args[i], "auth"):
+			i++
+		case eq(args[i], "auth2"):
+			i += 2
+		}
+	}
+	var keys []keyRef
+	for i := 0; i < num; i++ {
+		keys = append(keys, keyRef{first + i, "RW access delete"})
+	}
+	return keys
+}
+
+func georadiusGetKeys(args [][]byte) []keyRef {
+	stored := -1
+	for i := 5; i < len(args); i++ {
+		if (eq(args[i], "store") || eq(args[i], "storedist")) && i+1 < len(args) {
+			stored = i + 1
+			i++
+		}
+	}
+	keys := []keyRef{{1, "RO access"}}
+	if stored > 0 {
+		keys = append(keys, keyRef{stored, "OW update"})
+	}
+	return keys
+}
+
+func xreadGetKeys(args [][]byte) []keyRef {
+	streams := -1
+loop:
+	for i := 1; i < len(args); i++ {
+		switch {
+		case eq(args[i], "block"), eq(args[i], "count"):
+			i++
+		case eq(args[i], "group"):
+			i += 2
+		case eq(args[i], "noack"):
+		case eq(args[i], "streams"):
+			streams = i
+			break loop
+		default:
+			break loop
+		}
+	}
+	num := len(args) - streams - 1
+	if streams == -1 || num == 0 || num%2 != 0 {
+		return nil
+	}
+	var keys []keyRef
+	for i := 0; i < num/2; i++ {
+		keys = append(keys, keyRef{streams + 1 + i, ""})
+	}
+	return keys
+}
+
+func setGetKeys(args [][]byte) []keyRef {
+	for _, a := range args[3:] {
+		if eq(a, "get") {
+			return []keyRef{{1, "RW access update"}}
+		}
+	}
+	return []keyRef{{1, "OW update"}}
+}
+
+func bitfieldGetKeys(args [][]byte) []keyRef {
+	readonly := true
+	for i := 2; i < len(args); i++ {
+		rem := len(args) - i - 1
+		switch {
+		case eq(args[i], "get") && rem >= 2:
+			i += 2
+			continue
+		case (eq(args[i], "set") || eq(args[i], "incrby")) && rem >= 3:
+			readonly = false
+		case eq(args[i], "overflow") && rem >= 1:
+			i++
+			continue
+		default:
+			readonly = false
+		}
+		break
+	}
+	if readonly {
+		return []keyRef{{1, "RO access"}}
+	}
+	return []keyRef{{1, "RW access update"}}
 }
 
 func commandHelpCmd(n *Node, c *Client, args [][]byte) {

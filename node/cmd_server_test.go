@@ -522,6 +522,67 @@ func TestCommandGetkeys(t *testing.T) {
 	tn.want(id, "(error) ERR Invalid command specified", "COMMAND", "GETKEYS", "nosuch", "x")
 }
 
+// TestCommandGetkeysSpecs runs COMMAND GETKEYS(ANDFLAGS) over commands of
+// other families, declared here from Redis's metadata (replies checked
+// against redis-server 7.0.15).
+func TestCommandGetkeysSpecs(t *testing.T) {
+	tn := newTestNode(t)
+	for name, m := range commandMeta {
+		if _, ok := tn.commands[name]; !ok && !strings.Contains(name, "|") {
+			tn.commands[name] = &Command{Name: name, Arity: m.arity, FirstKey: m.first, LastKey: m.last, Step: m.step,
+				Flags: parseFlagNames(m.flags)}
+		}
+	}
+	id := tn.connect()
+	for _, tc := range []struct{ cmd, want string }{
+		{"getkeysandflags set a b get", `[["a", ["RW", "access", "update"]]]`},
+		{"getkeysandflags set a b", `[["a", ["OW", "update"]]]`},
+		{"getkeysandflags bitfield k get u8 0", `[["k", ["RO", "access"]]]`},
+		{"getkeysandflags bitfield k set u8 0 1", `[["k", ["RW", "access", "update"]]]`},
+		{"getkeysandflags sort a store b", `[["a", ["RO", "access"]], ["b", ["OW", "update"]]]`},
+		{"getkeysandflags sort a by store get store", `[["a", ["RO", "access"]]]`},
+		{`getkeysandflags migrate h p "" 0 5 keys a b`, `[["a", ["RW", "access", "delete"]], ["b", ["RW", "access", "delete"]]]`},
+		{"getkeysandflags migrate h p k 0 5", `[["k", ["RW", "access", "delete"]]]`},
+		{"getkeysandflags migrate h p k 0 5 keys a", "(error) ERR Invalid arguments specified for command"},
+		{"getkeysandflags xread count 2 streams a b 0 0", `[["a", ["RO", "access"]], ["b", ["RO", "access"]]]`},
+		{"getkeysandflags zunionstore d 2 a b", `[["d", ["OW", "update"]], ["a", ["RO", "access"]], ["b", ["RO", "access"]]]`},
+		{"getkeysandflags zunionstore d 3 a b", "(error) ERR Invalid arguments specified for command"},
+		{"getkeysandflags eval x 2 a b", `[["a", ["RW", "access", "update"]], ["b", ["RW", "access", "update"]]]`},
+		{"getkeys eval x abc a b", `[]`},
+		{"getkeys zunion 2x a b", `["a", "b"]`},
+		{"getkeys publish a b", "(error) ERR The command has no key arguments"},
+		{"getkeys spublish a b", "(error) ERR The command has no key arguments"},
+		{"getkeys georadius k 0 0 1 m store x storedist y", `["k", "x", "y"]`},
+		{"getkeys blmpop 0 2 a b left", `["a", "b"]`},
+		{"getkeys lmpop 3 a b left", `["a", "b", "left"]`},
+		{"getkeys xread streams a", "(error) ERR Invalid number of arguments specified for command"},
+		{"getkeys xread streams a b 0", `["a"]`},
+		{"getkeys object encoding k", `["k"]`},
+		{"getkeys object help", "(error) ERR The command has no key arguments"},
+		{"getkeys copy a b db 1", `["a", "b"]`},
+		{"getkeys bzpopmin a b 0", `["a", "b"]`},
+	} {
+		args := append([]string{"COMMAND"}, strings.Fields(tc.cmd)...)
+		for i, a := range args {
+			if a == `""` {
+				args[i] = ""
+			}
+		}
+		tn.want(id, tc.want, args...)
+	}
+	// COMMAND INFO shows Redis's key specs.
+	tn.want(id, `[["memory|usage", (integer) -3, ["readonly"], (integer) 2, (integer) 2, (integer) 1, ["@read", "@slow"], [], `+
+		`[["flags", ["RO"], "begin_search", ["type", "index", "spec", ["index", (integer) 2]], "find_keys", `+
+		`["type", "range", "spec", ["lastkey", (integer) 0, "keystep", (integer) 1, "limit", (integer) 0]]]], []]]`,
+		"COMMAND", "INFO", "memory|usage")
+	v := tn.do(id, "COMMAND", "INFO", "xread")
+	if got := v.Elems[0].Elems[8].String(); got != `[["flags", ["RO", "access"], "begin_search", ["type", "keyword", "spec", `+
+		`["keyword", "STREAMS", "startfrom", (integer) 1]], "find_keys", ["type", "range", "spec", ["lastkey", (integer) -1, `+
+		`"keystep", (integer) 1, "limit", (integer) 2]]]]` {
+		t.Errorf("xread key specs %s", got)
+	}
+}
+
 // TestOwnCommandTable checks this family's commands and subcommands
 // against Redis 7.0.15's own description (commandMeta).
 func TestOwnCommandTable(t *testing.T) {
