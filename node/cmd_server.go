@@ -1669,7 +1669,7 @@ const (
 
 // shutdownCmd is SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]. It asks the
 // server to exit (ShutdownRequested) and replies nothing: the connection
-// just closes, as with Redis. There is never a shutdown in progress to
+// just closes, as with Redis, and commands pipelined behind it never run. There is never a shutdown in progress to
 // ABORT: opdis does not wait for replicas.
 func shutdownCmd(n *Node, c *Client, args [][]byte) {
 	save, nosave, abort, other := false, false, false, false
@@ -1705,6 +1705,7 @@ func shutdownCmd(n *Node, c *Client, args [][]byte) {
 		n.shutdownMode = 0
 	}
 	n.shutdown = true
+	c.closeAfterReply() // nothing more runs on this connection
 }
 
 // ShutdownSave reports whether the server should save a snapshot before

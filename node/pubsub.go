@@ -21,6 +21,7 @@ type pubsub struct {
 // patternSubs is one pattern and its subscribers, in subscription order.
 type patternSubs struct {
 	pattern string
+	glob    []byte // pattern, for GlobMatch
 	clients []*Client
 }
 
@@ -127,7 +128,7 @@ func (n *Node) subscribePattern(c *Client, pattern string) bool {
 	ps.patterns = append(ps.patterns, pattern)
 	p := n.pubsub.patIndex[pattern]
 	if p == nil {
-		p = &patternSubs{pattern: pattern}
+		p = &patternSubs{pattern: pattern, glob: []byte(pattern)}
 		n.pubsub.patIndex[pattern] = p
 		n.pubsub.patterns = append(n.pubsub.patterns, p)
 	}
@@ -177,7 +178,7 @@ func (n *Node) publish(channel, message []byte) int64 {
 		receivers++
 	}
 	for _, p := range n.pubsub.patterns {
-		if !GlobMatch([]byte(p.pattern), channel, false) {
+		if !GlobMatch(p.glob, channel, false) {
 			continue
 		}
 		for _, s := range p.clients {
