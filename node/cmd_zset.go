@@ -398,13 +398,13 @@ func zParseTimeout(c *Client, b []byte) (time.Duration, bool) {
 		return 0, false
 	}
 	s := zCString(b)
-	v, n, _ := zStrtod(s)
+	v, n, erange := zStrtod(s)
 	if n != len(s) || math.IsNaN(v) {
 		c.addError(errTimeout)
 		return 0, false
 	}
 	var ms int64
-	if math.IsInf(v, 0) {
+	if math.IsInf(v, 0) && !erange {
 		ms = math.MinInt64 // (long long) of an infinite long double
 	} else {
 		var ok bool
@@ -756,8 +756,10 @@ func zcountCmd(n *Node, c *Client, args [][]byte) {
 	z := o.ZSet
 	count := 0
 	if first := z.firstInRange(&r); first != nil {
-		last := z.lastInRange(&r)
-		count = z.zslGetRank(last.score, last.member) - z.zslGetRank(first.score, first.member) + 1
+		count = z.Len() - z.zslGetRank(first.score, first.member) + 1
+		if last := z.lastInRange(&r); last != nil {
+			count -= z.Len() - z.zslGetRank(last.score, last.member)
+		}
 	}
 	c.addInt(int64(count))
 }
@@ -778,9 +780,17 @@ func zlexcountCmd(n *Node, c *Client, args [][]byte) {
 	}
 	z := o.ZSet
 	count := 0
-	if first := z.firstInLexRange(&r); first != nil {
-		last := z.lastInLexRange(&r)
-		count = z.zslGetRank(last.score, last.member) - z.zslGetRank(first.score, first.member) + 1
+	if !o.big {
+		for x := z.lexFirst(&r, true); x != nil && r.lteMax(x.member); x = x.next() {
+			count++
+		}
+	} else if first := z.lexFirst(&r, false); first != nil {
+		// Redis counts by ranks; with members out of lex order the
+		// difference may even be negative, and is replied as it is.
+		count = z.Len() - z.zslGetRank(first.score, first.member) + 1
+		if last := z.lexLast(&r, false); last != nil {
+			count -= z.Len() - z.zslGetRank(last.score, last.member)
+		}
 	}
 	c.addInt(int64(count))
 }
@@ -982,9 +992,9 @@ func zrangeGeneric(n *Node, c *Client, args [][]byte, argStart int, store bool, 
 		case zrangeLex:
 			var x *zslNode
 			if reverse {
-				x = z.lastInLexRange(&lrange)
+				x = z.lexLast(&lrange, !o.big)
 			} else {
-				x = z.firstInLexRange(&lrange)
+				x = z.lexFirst(&lrange, !o.big)
 			}
 			for ; x != nil && offset != 0; offset-- {
 				x = step(x)
@@ -1082,7 +1092,7 @@ func zremrangeGeneric(n *Node, c *Client, args [][]byte, rtype zrangeType) {
 	case zrangeScore:
 		deleted = z.deleteRangeByScore(&srange)
 	case zrangeLex:
-		deleted = z.deleteRangeByLex(&lrange)
+		deleted = z.lexDelete(&lrange, !o.big)
 	}
 	if deleted > 0 {
 		if z.Len() == 0 {

@@ -40,6 +40,12 @@ type ZSet struct {
 	length int
 	level  int
 	rnd    Rand
+
+	// lexInv counts adjacent members (in score order) that are out of
+	// lex order. While it is 0 the lex range searches may descend the
+	// skiplist; otherwise their result would depend on the random levels,
+	// so they walk level 0 instead and stay a function of the contents.
+	lexInv int
 }
 
 // NewZSet returns an empty sorted set whose skiplist levels and hash seed
@@ -189,7 +195,20 @@ func (z *ZSet) zslInsert(score float64, member string) *zslNode {
 		z.tail = x
 	}
 	z.length++
+	z.lexInv += zlexInvAround(x.backward, x, x.level[0].forward) - zlexInvPair(x.backward, x.level[0].forward)
 	return x
+}
+
+// zlexInvPair reports (as 0 or 1) whether adjacent a, b are out of lex order.
+func zlexInvPair(a, b *zslNode) int {
+	if a != nil && b != nil && a.member > b.member {
+		return 1
+	}
+	return 0
+}
+
+func zlexInvAround(prev, x, next *zslNode) int {
+	return zlexInvPair(prev, x) + zlexInvPair(x, next)
 }
 
 // zslDeleteNode unlinks x given the update vector of its predecessors.
@@ -202,6 +221,7 @@ func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
 			update[i].level[i].span--
 		}
 	}
+	z.lexInv -= zlexInvAround(x.backward, x, x.level[0].forward) - zlexInvPair(x.backward, x.level[0].forward)
 	if x.level[0].forward != nil {
 		x.level[0].forward.backward = x.backward
 	} else {
@@ -552,4 +572,103 @@ func (z *ZSet) maxMemberLen() int {
 		m = max(m, len(x.member))
 	}
 	return m
+}
+
+// Lex ranges over members whose lex order disagrees with their score
+// order are "undefined" in Redis: a listpack walks the list, a skiplist
+// descends its random levels. opdis gives the listpack answer for a
+// listpack, and for a skiplist the answer Redis gives when every node has
+// level 1 (its most likely shape) — both functions of the contents only, so
+// a replica always agrees. When the members are in lex order (lexInv 0)
+// every variant gives the same answer and the O(log n) descent is used.
+
+// firstInLexRangeLinear is zzlFirstInLexRange (and zslFirstInLexRange on a
+// skiplist of height 1).
+func (z *ZSet) firstInLexRangeLinear(r *zLexRange) *zslNode {
+	if !z.isInLexRange(r) {
+		return nil
+	}
+	for x := z.first(); x != nil; x = x.next() {
+		if r.gteMin(x.member) {
+			if r.lteMax(x.member) {
+				return x
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// lastInLexRangeLinear is zzlLastInLexRange: the walk starts at the tail.
+func (z *ZSet) lastInLexRangeLinear(r *zLexRange) *zslNode {
+	if !z.isInLexRange(r) {
+		return nil
+	}
+	for x := z.last(); x != nil; x = x.prev() {
+		if r.lteMax(x.member) {
+			if r.gteMin(x.member) {
+				return x
+			}
+			return nil
+		}
+	}
+	return nil
+}
+
+// lastInLexRangeLevel0 is zslLastInLexRange on a skiplist of height 1: the
+// walk starts at the head and stops before the first member above max.
+func (z *ZSet) lastInLexRangeLevel0(r *zLexRange) *zslNode {
+	if !z.isInLexRange(r) {
+		return nil
+	}
+	var x *zslNode
+	for f := z.first(); f != nil && r.lteMax(f.member); f = f.next() {
+		x = f
+	}
+	if x == nil || !r.gteMin(x.member) {
+		return nil
+	}
+	return x
+}
+
+// lexFirst returns the first node of a lex range as the encoding would.
+func (z *ZSet) lexFirst(r *zLexRange, listpack bool) *zslNode {
+	if z.lexInv == 0 {
+		return z.firstInLexRange(r)
+	}
+	return z.firstInLexRangeLinear(r)
+}
+
+// lexLast returns the last node of a lex range as the encoding would.
+func (z *ZSet) lexLast(r *zLexRange, listpack bool) *zslNode {
+	switch {
+	case z.lexInv == 0:
+		return z.lastInLexRange(r)
+	case listpack:
+		return z.lastInLexRangeLinear(r)
+	}
+	return z.lastInLexRangeLevel0(r)
+}
+
+// lexDelete removes a lex range as the encoding would and returns how many
+// members went.
+func (z *ZSet) lexDelete(r *zLexRange, listpack bool) int {
+	if z.lexInv == 0 {
+		return z.deleteRangeByLex(r)
+	}
+	var x *zslNode
+	if listpack { // zzlDeleteRangeByLex
+		x = z.firstInLexRangeLinear(r)
+	} else { // zslDeleteRangeByLex at height 1: no range pre-check
+		for x = z.first(); x != nil && !r.gteMin(x.member); x = x.next() {
+		}
+	}
+	var doomed []string
+	for ; x != nil && r.lteMax(x.member); x = x.next() {
+		doomed = append(doomed, x.member)
+	}
+	for _, m := range doomed {
+		z.Remove(m)
+	}
+	return len(doomed)
 }
