@@ -1789,7 +1789,8 @@ func zscanCmd(n *Node, c *Client, args [][]byte) {
 		cursor = 0
 	} else {
 		// Redis counts both the member and the score against COUNT.
-		cursor = z.dict.Scan(cursor, int((count+1)/2), func(m string, s float64) {
+		half := min(count/2+count%2, math.MaxInt32)
+		cursor = z.dict.Scan(cursor, int(half), func(m string, s float64) {
 			if keep(m) {
 				out = append(out, m, FormatFloat(s))
 			}

@@ -491,6 +491,10 @@ func TestZScanSkiplist(t *testing.T) {
 		tn.do(id, "zadd", "z", s, m)
 		want[m] = s
 	}
+	v := tn.do(id, "zscan", "z", "0", "count", "9223372036854775807")
+	if v.Elems[0].Str != "0" || len(v.Elems[1].Elems) != 600 {
+		t.Fatalf("zscan with a huge COUNT returned cursor %s and %d items", v.Elems[0].Str, len(v.Elems[1].Elems))
+	}
 	got := map[string]string{}
 	cursor := "0"
 	for calls := 0; ; calls++ {
