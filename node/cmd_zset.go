@@ -404,9 +404,11 @@ func zParseTimeout(c *Client, b []byte) (time.Duration, bool) {
 		return 0, false
 	}
 	var ms int64
-	if math.IsInf(v, 0) && !erange {
+	switch {
+	case len(s) == 0: // an empty C string converts to 0
+	case math.IsInf(v, 0) && !erange:
 		ms = math.MinInt64 // (long long) of an infinite long double
-	} else {
+	default:
 		var ok bool
 		if ms, ok = zLongDoubleMillis(s); !ok {
 			c.addError(errTimeout)
