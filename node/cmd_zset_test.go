@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -824,5 +825,46 @@ func zcompareKeyspaces(t *testing.T, a, b *tnode, where string) {
 	da, db := dump(a), dump(b)
 	if !slices.Equal(da, db) {
 		t.Fatalf("%s: keyspaces differ\nA: %q\nB: %q", where, da, db)
+	}
+}
+
+func TestZNumberParsing(t *testing.T) {
+	for _, c := range []struct {
+		in string
+		v  float64
+		ok bool
+	}{
+		{"1", 1, true}, {"-1.5", -1.5, true}, {"0x10", 16, true}, {"0X1P3", 8, true}, {".5", 0.5, true},
+		{"5.", 5, true}, {"+.5e+3", 500, true}, {"1e-310", 1e-310, true}, {"-inf", math.Inf(-1), true},
+		{"Infinity", math.Inf(1), true}, {"1e-400", 0, false}, {"1e400", 0, false}, {"nan", 0, false},
+		{" 1", 0, false}, {"1 ", 0, false}, {"", 0, false}, {"1e", 0, false}, {"0x", 0, false},
+		{"1_0", 0, false}, {"1\x002", 0, false}, {"e5", 0, false}, {"--1", 0, false},
+	} {
+		v, ok := zString2d([]byte(c.in))
+		if ok != c.ok || (ok && v != c.v) {
+			t.Errorf("zString2d(%q) = %v, %v; want %v, %v", c.in, v, ok, c.v, c.ok)
+		}
+	}
+	for _, c := range []struct {
+		in string
+		v  uint64
+		ok bool
+	}{
+		{"0", 0, true}, {"", 0, true}, {"17", 17, true}, {"+5", 5, true}, {"-1", math.MaxUint64, true},
+		{"18446744073709551615", math.MaxUint64, true}, {"18446744073709551616", 0, false},
+		{" 1", 0, false}, {"1 ", 0, false}, {"+", 0, false}, {"abc", 0, false}, {"1\x00x", 1, true},
+	} {
+		v, ok := zParseCursor([]byte(c.in))
+		if ok != c.ok || (ok && v != c.v) {
+			t.Errorf("zParseCursor(%q) = %v, %v; want %v, %v", c.in, v, ok, c.v, c.ok)
+		}
+	}
+	for f, want := range map[float64]string{ //det:ok test
+		0: "0", 1.5: "1.5", 123456789012345678: "123456789012345680", 4e18: "4000000000000000000",
+		5e18: "5e+18", -4.6e18: "-4600000000000000000", -4.7e18: "-4.7e+18", math.Inf(1): "inf",
+	} {
+		if got := zD2String(f); got != want {
+			t.Errorf("zD2String(%v) = %q, want %q", f, got, want)
+		}
 	}
 }
