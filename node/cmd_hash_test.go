@@ -345,11 +345,11 @@ func TestHashScan(t *testing.T) {
 	tn.want(id, "(error) ERR syntax error", "hscan", "h", "0", "type", "hash")
 
 	// A hashtable is walked with a cursor; every field is seen.
-	for i := 0; i < 300; i++ {
+	for i := 0; i < 600; i++ {
 		tn.do(id, "hset", "big", "f"+strconv.Itoa(i), strconv.Itoa(i))
 	}
 	if !hsObj(tn, "big").big {
-		t.Fatal("300 fields should be a hashtable")
+		t.Fatal("600 fields should be a hashtable")
 	}
 	seen := map[string]int{}
 	cursor, calls := "0", 0
@@ -368,7 +368,7 @@ func TestHashScan(t *testing.T) {
 			break
 		}
 	}
-	if len(seen) != 300 || calls < 5 {
+	if len(seen) != 600 || calls < 5 {
 		t.Errorf("scan saw %d fields in %d calls", len(seen), calls)
 	}
 	v = tn.do(id, "hscan", "big", "0", "match", "f1?", "count", "1000")
@@ -454,16 +454,16 @@ func TestHashDefaultThresholds(t *testing.T) {
 	tn := newTestNode(t)
 	id := tn.connect()
 	args := []string{"hset", "h"}
-	for i := 0; i < 128; i++ {
+	for i := 0; i < 512; i++ {
 		args = append(args, "f"+strconv.Itoa(i), "v")
 	}
-	tn.want(id, "(integer) 128", args...)
+	tn.want(id, "(integer) 512", args...)
 	if hsObj(tn, "h").big {
-		t.Fatal("128 entries: listpack")
+		t.Fatal("512 entries (Redis 7.0's default limit): listpack")
 	}
 	tn.do(id, "hset", "h", "one-more", "v")
 	if !hsObj(tn, "h").big {
-		t.Fatal("129 entries: hashtable")
+		t.Fatal("513 entries: hashtable")
 	}
 	tn.do(id, "hset", "v", "f", strings.Repeat("x", 64))
 	if hsObj(tn, "v").big {

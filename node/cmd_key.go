@@ -221,7 +221,7 @@ func renamenxCmd(n *Node, c *Client, args [][]byte) { n.renameGeneric(c, args, t
 
 func (n *Node) renameGeneric(c *Client, args [][]byte, nx bool) {
 	src, dst := args[1], args[2]
-	o := n.lookupWriteTouch(c.db, src)
+	o := n.lookupWrite(c.db, src)
 	if o == nil {
 		c.addError(errNoSuchKey)
 		return
@@ -235,7 +235,7 @@ func (n *Node) renameGeneric(c *Client, args [][]byte, nx bool) {
 		return
 	}
 	expire := c.db.expireAt(str(src))
-	if n.lookupWriteTouch(c.db, dst) != nil {
+	if n.lookupWrite(c.db, dst) != nil {
 		if nx {
 			c.addInt(0)
 			return
@@ -361,13 +361,13 @@ func moveCmd(n *Node, c *Client, args [][]byte) {
 		c.addError(errSameObject)
 		return
 	}
-	o := n.lookupWriteTouch(src, key)
+	o := n.lookupWrite(src, key)
 	if o == nil {
 		c.addInt(0)
 		return
 	}
 	expire := src.expireAt(str(key))
-	if n.lookupWriteTouch(dst, key) != nil {
+	if n.lookupWrite(dst, key) != nil {
 		c.addInt(0)
 		return
 	}
@@ -413,7 +413,7 @@ func copyCmd(n *Node, c *Client, args [][]byte) {
 	}
 	expire := src.expireAt(str(key))
 	del := false
-	if n.lookupWriteTouch(dst, newkey) != nil {
+	if n.lookupWrite(dst, newkey) != nil {
 		if !replace {
 			c.addInt(0)
 			return
@@ -567,7 +567,7 @@ func (n *Node) expireGeneric(c *Client, args [][]byte, basetime int64, seconds b
 		return
 	}
 	when += basetime
-	if n.lookupWriteTouch(c.db, key) == nil {
+	if n.lookupWrite(c.db, key) == nil {
 		c.addInt(0)
 		return
 	}
@@ -629,7 +629,7 @@ func (n *Node) ttlGeneric(c *Client, key []byte, ms, abs bool) {
 }
 
 func persistCmd(n *Node, c *Client, args [][]byte) {
-	if n.lookupWriteTouch(c.db, args[1]) == nil {
+	if n.lookupWrite(c.db, args[1]) == nil {
 		c.addInt(0)
 		return
 	}

@@ -214,6 +214,10 @@ func configSetCmd(n *Node, c *Client, args [][]byte) {
 			errStr, errArg, invalid = "can't set immutable config", typed, true
 			continue
 		}
+		if p.protected {
+			errStr, errArg, invalid = "can't set protected config", typed, true
+			continue
+		}
 		for _, ch := range changes {
 			// An option and its alias are distinct names here, as in Redis 7.0.
 			if strings.EqualFold(ch.typed, typed) {

@@ -249,7 +249,12 @@ func TestConfigResetStatAndRewrite(t *testing.T) {
 func TestRewriteConfigText(t *testing.T) {
 	tn := newTestNode(t)
 	id := tn.connect()
-	tn.want(id, `"OK"`, "CONFIG", "SET", "maxmemory", "100mb", "hz", "10", "save", "900 1 300 10", "dbfilename", "my dump.rdb")
+	tn.want(id, `"OK"`, "CONFIG", "SET", "maxmemory", "100mb", "hz", "10", "save", "900 1 300 10")
+	// dbfilename is a protected config: only the command line or file sets it.
+	tn.want(id, "(error) ERR CONFIG SET failed (possibly related to argument 'dbfilename') - can't set protected config", "CONFIG", "SET", "dbfilename", "x")
+	if err := tn.Config().Set("dbfilename", "my dump.rdb", true); err != nil {
+		t.Fatal(err)
+	}
 	tn.want(id, `"OK"`, "CONFIG", "SET", "requirepass", `a"b c`)
 	old := "# my config\nport 6379\nhz 20\nhz 30\nmaxmemory-policy noeviction\nsave 60 1\nunknown-option x\n"
 	got := tn.RewriteConfigText(old)

@@ -49,28 +49,6 @@ func optEqC(arg []byte, word string) bool {
 	return eq(arg, word)
 }
 
-// lookupWriteTouch is Redis's lookupKeyWrite: lookupWrite that also
-// refreshes the object's access time (OBJECT IDLETIME).
-func (n *Node) lookupWriteTouch(db *DB, key []byte) *Object {
-	o := n.lookupWrite(db, key)
-	if o != nil {
-		o.access = n.nowMs()
-	}
-	return o
-}
-
-// lookupKeyNoTouch is Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH): it
-// counts a hit or a miss but leaves the access time alone.
-func (n *Node) lookupKeyNoTouch(db *DB, key []byte) *Object {
-	o := n.lookupWrite(db, key)
-	if o == nil {
-		n.stats.KeyspaceMisses++
-	} else {
-		n.stats.KeyspaceHits++
-	}
-	return o
-}
-
 // SET option flags (OBJ_SET_NX ... in Redis).
 const (
 	setNX = 1 << iota
@@ -209,7 +187,7 @@ func (n *Node) setGeneric(c *Client, flags int, key, val, expire []byte, name st
 	if flags&setGet != 0 && !n.replyStringValue(c, key) {
 		return
 	}
-	found := n.lookupWriteTouch(c.db, key) != nil
+	found := n.lookupWrite(c.db, key) != nil
 	if (flags&setNX != 0 && found) || (flags&setXX != 0 && !found) {
 		if flags&setGet == 0 {
 			if intReply {
@@ -268,7 +246,7 @@ func (n *Node) msetGeneric(c *Client, args [][]byte, nx bool) {
 	}
 	if nx {
 		for j := 1; j < len(args); j += 2 {
-			if n.lookupWriteTouch(c.db, args[j]) != nil {
+			if n.lookupWrite(c.db, args[j]) != nil {
 				c.addInt(0)
 				return
 			}
@@ -370,7 +348,7 @@ func unshareString(o *Object, extra int) {
 
 func appendCmd(n *Node, c *Client, args [][]byte) {
 	key, val := args[1], args[2]
-	o := n.lookupWriteTouch(c.db, key)
+	o := n.lookupWrite(c.db, key)
 	var total int
 	if o == nil {
 		n.addKey(c.db, key, newStringObject(val))
@@ -431,7 +409,7 @@ func decrbyCmd(n *Node, c *Client, args [][]byte) {
 
 func (n *Node) incrDecr(c *Client, args [][]byte, incr int64) {
 	key := args[1]
-	o := n.lookupWriteTouch(c.db, key)
+	o := n.lookupWrite(c.db, key)
 	var value int64
 	if o != nil {
 		if o.Type != TypeString {
@@ -463,7 +441,7 @@ func (n *Node) incrDecr(c *Client, args [][]byte, incr int64) {
 
 func incrbyfloatCmd(n *Node, c *Client, args [][]byte) {
 	key := args[1]
-	o := n.lookupWriteTouch(c.db, key)
+	o := n.lookupWrite(c.db, key)
 	if o != nil && o.Type != TypeString {
 		c.addError(errWrongType)
 		return
@@ -552,7 +530,7 @@ func setrangeCmd(n *Node, c *Client, args [][]byte) {
 		c.addError("ERR offset is out of range")
 		return
 	}
-	o := n.lookupWriteTouch(c.db, key)
+	o := n.lookupWrite(c.db, key)
 	if o == nil {
 		if len(val) == 0 {
 			c.addInt(0)

@@ -40,6 +40,9 @@ type Node struct {
 	opsSample    opsSample             // INFO instantaneous_* rates
 	shutdownMode int                   // SHUTDOWN: 0 default, shutdownSave, shutdownNoSave
 
+	callDepth int   // >0 while a command runs
+	callMs    int64 // wall ms when the outermost running command started
+
 	stats    Stats
 	start    time.Duration // monotonic time at New
 	lastCron time.Duration
