@@ -1499,24 +1499,26 @@ func bzpopGeneric(n *Node, c *Client, args [][]byte, max bool) {
 }
 
 // zsetFirstReady returns the first of keys holding a sorted set, for the
-// blocking pops. A key of another type is an error, except when the node
-// re-runs a parked command: Redis then only serves clients from keys that
-// hold a sorted set and leaves the others waiting.
+// blocking pops; a key of another type is an error. When the node re-runs
+// a parked command it serves it from the key that got data only, and leaves
+// it waiting if that key holds no sorted set, as Redis 7.0's
+// serveClientsBlockedOnSortedSetKey.
 func (n *Node) zsetFirstReady(c *Client, keys [][]byte) ([]byte, *Object, bool) {
-	rerun := c.blockedOn != nil
-	for _, k := range keys {
-		o := n.lookupWrite(c.db, k)
-		if o == nil {
-			continue
+	if bs := c.blockedOn; bs != nil {
+		key := []byte(bs.readyKey)
+		if o := n.lookupWrite(c.db, key); o != nil && o.Type == TypeZSet {
+			return key, o, true
 		}
-		if o.Type != TypeZSet {
-			if rerun {
-				continue
-			}
-			c.addError(errWrongType)
+		return nil, nil, true
+	}
+	for _, k := range keys {
+		o, ok := n.lookupWriteType(c, k, TypeZSet)
+		if !ok {
 			return nil, nil, false
 		}
-		return k, o, true
+		if o != nil {
+			return k, o, true
+		}
 	}
 	return nil, nil, true
 }

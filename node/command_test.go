@@ -66,3 +66,19 @@ func TestNewListWakesBlocked(t *testing.T) {
 		t.Fatalf("BLPOP got %v", r)
 	}
 }
+
+// TestBlockedZPopServedFromReadyKey: a parked BZPOPMIN is served from the
+// key that got data, not the first non-empty key (checked on redis 7.0.15
+// with BLPOP/BZPOPMIN a b 0 and MULTI ZADD b; ZADD a; EXEC).
+func TestBlockedZPopServedFromReadyKey(t *testing.T) {
+	tn := newTestNode(t)
+	a, b := tn.connect(), tn.connect()
+	tn.send(a, "BZPOPMIN a b 0\r\n")
+	tn.do(b, "MULTI")
+	tn.do(b, "ZADD", "b", "1", "x")
+	tn.do(b, "ZADD", "a", "2", "y")
+	tn.do(b, "EXEC")
+	if r := tn.replies(a); len(r) != 1 || r[0].String() != `["b", "x", "1"]` {
+		t.Fatalf("BZPOPMIN got %v", r)
+	}
+}
