@@ -11,6 +11,11 @@ type blockState struct {
 	args     [][]byte
 
 	reblocked bool // set when a re-run found nothing again
+	// readyKey is, while the node re-runs the parked command, the key that
+	// got data. Redis 7.0 serves a parked client from that key (not from
+	// the first non-empty key of its list), and leaves it parked if the key
+	// now holds another type.
+	readyKey string
 }
 
 // blocking is the node's registry of parked clients.
@@ -79,14 +84,20 @@ func (n *Node) handleReadyKeys() {
 			delete(n.blocked.readySet, wk)
 			for _, c := range append([]*Client(nil), n.blocked.byKey[wk]...) {
 				bs := c.blockedOn
-				if bs == nil {
+				if bs == nil || c.closing {
+					// A client being closed (CLIENT KILL) until it is
+					// freed must not take data that would be lost.
 					continue
 				}
 				bs.reblocked = false
+				bs.readyKey = wk.key
 				saved := c.db
 				c.db = bs.db
 				c.curArgs = bs.args
 				n.exec(c, bs.cmd, bs.args)
+				// Redis counts a blocking command once; the call that
+				// parked it was counted already.
+				bs.cmd.Calls--
 				c.db = saved
 				if bs.reblocked {
 					continue

@@ -38,6 +38,8 @@ type Client struct {
 
 	curArgs [][]byte // the command being run, for block
 	errored bool     // the current command replied an error
+
+	noEvict bool // CLIENT NO-EVICT ON (shown as flag e by CLIENT LIST)
 }
 
 func newClient(n *Node, id int64, addr, laddr string) *Client {

@@ -26,11 +26,12 @@ const (
 	FlagNoMulti // refused inside MULTI (e.g. WATCH is handled by its own check)
 	FlagOKInSubscribe
 	FlagMovableKeys
+	FlagSkipSlowlog
 )
 
 var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript",
 	"blocking", "loading", "stale", "skip_monitor", "fast", "no_auth", "may_replicate",
-	"no_multi", "allow_busy", "movablekeys"}
+	"no_multi", "allow_busy", "movablekeys", "skip_slowlog"}
 
 // FlagNames returns the COMMAND INFO names of f, in a fixed order.
 func (f Flags) Names() []string {
@@ -106,14 +107,38 @@ func (n *Node) call(c *Client, args [][]byte) {
 		n.rejectCommand(c, fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
 		return
 	}
+	if len(args) >= 2 && cmd.Fn != nil {
+		if ct := n.container(cmd.Name); ct != nil {
+			sub := ct.find(args[1])
+			if sub == nil {
+				n.rejectCommand(c, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", args[1], strings.ToUpper(cmd.Name)))
+				return
+			}
+			if (sub.Arity > 0 && len(args) != sub.Arity) || len(args) < -sub.Arity {
+				sub.RejectedCalls++
+				n.rejectCommand(c, fmt.Sprintf("ERR wrong number of arguments for '%s' command", sub.Name))
+				return
+			}
+		}
+	}
+	if cmd.Name == "debug" && !n.debugAllowed(c) {
+		n.rejectCommand(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "+
+			"you can run it from a local connection, otherwise you need to set this option in the "+
+			"configuration file, and then restart the server.")
+		return
+	}
 	if !c.authenticated && cmd.Flags&FlagNoAuth == 0 {
 		cmd.RejectedCalls++
 		n.rejectCommand(c, errNoAuth)
 		return
 	}
+	if c.multi != nil && cmd.Flags&FlagNoMulti != 0 {
+		n.rejectCommand(c, "ERR Command not allowed inside a transaction")
+		return
+	}
 	if c.subscriptions() > 0 && c.resp == 2 && cmd.Flags&FlagOKInSubscribe == 0 {
 		cmd.RejectedCalls++
-		c.addError(fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
+		n.rejectCommand(c, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
 		return
 	}
 	if c.multi != nil && !isMultiControl(cmd.Name) {
@@ -130,7 +155,12 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	c.errored = false
 	c.curArgs = args
 	start := n.monotonic()
+	if n.callDepth == 0 {
+		n.callMs = n.env.Clock.UnixNano() / 1e6
+	}
+	n.callDepth++
 	cmd.Fn(n, c, args)
+	n.callDepth--
 	cmd.Calls++
 	cmd.Usec += int64((n.monotonic() - start) / time.Microsecond)
 	if c.errored {

@@ -57,7 +57,7 @@ func DefaultConfig() Config {
 		Save: "3600 1 300 100 60 10000", MaxClients: 10000, ProtoMaxBulkLen: 512 << 20,
 		Hz: 10, LogLevel: "notice", EnableDebugCmd: "no", Databases: 16, TCPKeepalive: 300,
 		AppendFsync: "everysec", DBFilename: "dump.rdb", MaxMemoryPolicy: "noeviction",
-		SlowlogSlower: 10000, SlowlogMaxLen: 128, ListMaxLPSize: -2, HashMaxLPEntries: 128,
+		SlowlogSlower: 10000, SlowlogMaxLen: 128, ListMaxLPSize: -2, HashMaxLPEntries: 512,
 		HashMaxLPValue: 64, SetMaxIntset: 512, ZSetMaxLPEntries: 128, ZSetMaxLPValue: 64,
 		ReplicaReadOnly: true, TCPBacklog: 511, ActiveExpire: true,
 	}
@@ -79,6 +79,7 @@ type param struct {
 	alias     string
 	kind      paramKind
 	immutable bool
+	protected bool // refused by CONFIG SET unless enable-protected-configs (never, here)
 	min, max  int64
 	enum      []string
 	str       func(c *Config) *string
@@ -102,6 +103,7 @@ func enumParam(name string, values []string, f func(*Config) *string) *param {
 	return &param{name: name, kind: kindEnum, enum: values, str: f}
 }
 func (p *param) fixed() *param           { p.immutable = true; return p }
+func (p *param) guarded() *param         { p.protected = true; return p }
 func (p *param) aka(alias string) *param { p.alias = alias; return p }
 
 const maxInt = 1<<63 - 1
@@ -110,40 +112,39 @@ const maxInt = 1<<63 - 1
 var params = sortParams([]*param{
 	intParam("port", 0, 65535, func(c *Config) *int64 { return &c.Port }),
 	strParam("bind", func(c *Config) *string { return &c.Bind }),
-	strParam("dir", func(c *Config) *string { return &c.Dir }),
+	strParam("dir", func(c *Config) *string { return &c.Dir }).guarded(),
 	boolParam("daemonize", func(c *Config) *bool { return &c.Daemonize }).fixed(),
 	strParam("save", func(c *Config) *string { return &c.Save }),
 	strParam("requirepass", func(c *Config) *string { return &c.RequirePass }),
 	boolParam("protected-mode", func(c *Config) *bool { return &c.ProtectedMode }),
-	intParam("maxclients", 1, maxInt, func(c *Config) *int64 { return &c.MaxClients }),
+	intParam("maxclients", 1, 1<<32-1, func(c *Config) *int64 { return &c.MaxClients }),
 	memParam("proto-max-bulk-len", func(c *Config) *int64 { return &c.ProtoMaxBulkLen }),
-	intParam("hz", 1, 500, func(c *Config) *int64 { return &c.Hz }),
+	intParam("hz", 0, 1<<31-1, func(c *Config) *int64 { return &c.Hz }),
 	enumParam("loglevel", []string{"debug", "verbose", "notice", "warning", "nothing"}, func(c *Config) *string { return &c.LogLevel }),
 	strParam("logfile", func(c *Config) *string { return &c.LogFile }).fixed(),
 	enumParam("enable-debug-command", []string{"no", "yes", "local"}, func(c *Config) *string { return &c.EnableDebugCmd }).fixed(),
 	intParam("databases", 1, maxInt, func(c *Config) *int64 { return &c.Databases }).fixed(),
-	intParam("timeout", 0, maxInt, func(c *Config) *int64 { return &c.Timeout }),
+	intParam("timeout", 0, 1<<31-1, func(c *Config) *int64 { return &c.Timeout }),
 	intParam("tcp-keepalive", 0, maxInt, func(c *Config) *int64 { return &c.TCPKeepalive }),
 	intParam("tcp-backlog", 0, maxInt, func(c *Config) *int64 { return &c.TCPBacklog }).fixed(),
 	boolParam("appendonly", func(c *Config) *bool { return &c.AppendOnly }),
 	enumParam("appendfsync", []string{"always", "everysec", "no"}, func(c *Config) *string { return &c.AppendFsync }),
-	strParam("dbfilename", func(c *Config) *string { return &c.DBFilename }),
+	strParam("dbfilename", func(c *Config) *string { return &c.DBFilename }).guarded(),
 	strParam("pidfile", func(c *Config) *string { return &c.PidFile }).fixed(),
 	memParam("maxmemory", func(c *Config) *int64 { return &c.MaxMemory }),
 	enumParam("maxmemory-policy", []string{"volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"}, func(c *Config) *string { return &c.MaxMemoryPolicy }),
 	strParam("notify-keyspace-events", func(c *Config) *string { return &c.NotifyKeyspace }),
 	intParam("slowlog-log-slower-than", -1, maxInt, func(c *Config) *int64 { return &c.SlowlogSlower }),
 	intParam("slowlog-max-len", 0, maxInt, func(c *Config) *int64 { return &c.SlowlogMaxLen }),
-	intParam("list-max-listpack-size", -5, maxInt, func(c *Config) *int64 { return &c.ListMaxLPSize }).aka("list-max-ziplist-size"),
+	intParam("list-max-listpack-size", -1<<31, 1<<31-1, func(c *Config) *int64 { return &c.ListMaxLPSize }).aka("list-max-ziplist-size"),
 	intParam("list-compress-depth", 0, maxInt, func(c *Config) *int64 { return &c.ListCompress }),
-	memParam("hash-max-listpack-entries", func(c *Config) *int64 { return &c.HashMaxLPEntries }).aka("hash-max-ziplist-entries"),
-	memParam("hash-max-listpack-value", func(c *Config) *int64 { return &c.HashMaxLPValue }).aka("hash-max-ziplist-value"),
-	memParam("set-max-intset-entries", func(c *Config) *int64 { return &c.SetMaxIntset }),
-	memParam("zset-max-listpack-entries", func(c *Config) *int64 { return &c.ZSetMaxLPEntries }).aka("zset-max-ziplist-entries"),
-	memParam("zset-max-listpack-value", func(c *Config) *int64 { return &c.ZSetMaxLPValue }).aka("zset-max-ziplist-value"),
+	intParam("hash-max-listpack-entries", 0, maxInt, func(c *Config) *int64 { return &c.HashMaxLPEntries }).aka("hash-max-ziplist-entries"),
+	intParam("hash-max-listpack-value", 0, maxInt, func(c *Config) *int64 { return &c.HashMaxLPValue }).aka("hash-max-ziplist-value"),
+	intParam("set-max-intset-entries", 0, maxInt, func(c *Config) *int64 { return &c.SetMaxIntset }),
+	intParam("zset-max-listpack-entries", 0, maxInt, func(c *Config) *int64 { return &c.ZSetMaxLPEntries }).aka("zset-max-ziplist-entries"),
+	intParam("zset-max-listpack-value", 0, maxInt, func(c *Config) *int64 { return &c.ZSetMaxLPValue }).aka("zset-max-ziplist-value"),
 	boolParam("replica-read-only", func(c *Config) *bool { return &c.ReplicaReadOnly }).aka("slave-read-only"),
 	boolParam("lazyfree-lazy-user-del", func(c *Config) *bool { return &c.LazyfreeUserDel }),
-	boolParam("active-expire-enabled", func(c *Config) *bool { return &c.ActiveExpire }),
 })
 
 func sortParams(ps []*param) []*param {
@@ -180,6 +181,9 @@ func (c *Config) Set(name, value string, startup bool) error {
 	}
 	if p.immutable && !startup {
 		return &ConfigError{p.name, "can't set immutable config"}
+	}
+	if p.protected && !startup {
+		return &ConfigError{p.name, "can't set protected config"}
 	}
 	switch p.kind {
 	case kindString:
@@ -218,6 +222,9 @@ func (c *Config) Set(name, value string, startup bool) error {
 		}
 		if v < p.min || v > p.max {
 			return &ConfigError{p.name, fmt.Sprintf("argument must be between %d and %d inclusive", p.min, p.max)}
+		}
+		if p.name == "hz" { // Redis accepts any int and clamps to 1..500
+			v = min(max(v, 1), 500)
 		}
 		*p.integer(c) = v
 	}

@@ -52,9 +52,9 @@ func (n *Node) expireIfNeeded(db *DB, key string) bool {
 }
 
 // lookupRead returns the live object under key for a read, counting a hit
-// or a miss, or nil.
+// or a miss and refreshing its access time, or nil.
 func (n *Node) lookupRead(db *DB, key []byte) *Object {
-	o := n.lookupWrite(db, key)
+	o := n.lookupNoTouch(db, key)
 	if o == nil {
 		n.stats.KeyspaceMisses++
 		return nil
@@ -64,9 +64,32 @@ func (n *Node) lookupRead(db *DB, key []byte) *Object {
 	return o
 }
 
-// lookupWrite returns the live object under key, or nil, without touching
-// the hit/miss counters.
+// lookupWrite is Redis's lookupKeyWrite: the live object under key, or nil,
+// with its access time refreshed and no hit/miss counted.
 func (n *Node) lookupWrite(db *DB, key []byte) *Object {
+	o := n.lookupNoTouch(db, key)
+	if o != nil {
+		o.access = n.nowMs()
+	}
+	return o
+}
+
+// lookupKeyNoTouch is Redis's lookupKeyReadWithFlags(LOOKUP_NOTOUCH), for
+// EXISTS, TYPE, TTL, OBJECT: it counts a hit or a miss but leaves the
+// access time alone.
+func (n *Node) lookupKeyNoTouch(db *DB, key []byte) *Object {
+	o := n.lookupNoTouch(db, key)
+	if o == nil {
+		n.stats.KeyspaceMisses++
+	} else {
+		n.stats.KeyspaceHits++
+	}
+	return o
+}
+
+// lookupNoTouch returns the live object under key (expiring it lazily), or
+// nil, and changes nothing else.
+func (n *Node) lookupNoTouch(db *DB, key []byte) *Object {
 	k := str(key)
 	o, ok := db.keys.Get(k)
 	if !ok {
@@ -109,6 +132,11 @@ func (n *Node) setKey(db *DB, key []byte, o *Object, keepTTL bool) {
 		db.expires.Delete(k)
 	}
 	n.touch(db, k)
+	if o.Type == TypeList || o.Type == TypeZSet {
+		// As Redis 7.0's dbAdd: any new list or zset (a push, RENAME, MOVE,
+		// COPY…) may serve a parked client.
+		n.signalReady(db, key)
+	}
 }
 
 // addKey stores o under a key the caller knows is absent (after lookupWrite
@@ -120,7 +148,7 @@ func (n *Node) addKey(db *DB, key []byte, o *Object) {
 // deleteKey removes key if present (and live) and reports whether it did.
 // It signals the change to WATCH.
 func (n *Node) deleteKey(db *DB, key []byte) bool {
-	if n.lookupWrite(db, key) == nil {
+	if n.lookupNoTouch(db, key) == nil {
 		return false
 	}
 	n.removeKey(db, str(key))

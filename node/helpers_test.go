@@ -7,10 +7,11 @@ import (
 	"opdis/wire"
 )
 
-// testClock is a manual clock for tests.
-type testClock struct{ ns int64 }
+// testClock is a manual clock for tests. With step set, every read
+// advances it, like a real clock during a command.
+type testClock struct{ ns, step int64 }
 
-func (c *testClock) UnixNano() int64          { return c.ns }
+func (c *testClock) UnixNano() int64          { c.ns += c.step; return c.ns }
 func (c *testClock) Monotonic() time.Duration { return time.Duration(c.ns) }
 
 // testRand is splitmix64.

@@ -34,7 +34,7 @@ func isMultiControl(name string) bool {
 func transactionCommands() []*Command {
 	return []*Command{
 		{Name: "multi", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagFast | FlagOKInSubscribe, Fn: multiCmd},
-		{Name: "exec", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagSkipMonitor, Fn: execCmd},
+		{Name: "exec", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagSkipSlowlog, Fn: execCmd},
 		{Name: "discard", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagFast, Fn: discardCmd},
 		{Name: "watch", Arity: -2, Flags: FlagNoScript | FlagLoading | FlagStale | FlagFast, FirstKey: 1, LastKey: -1, Step: 1, Fn: watchCmd},
 		{Name: "unwatch", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagFast, Fn: unwatchCmd},

@@ -30,6 +30,19 @@ type Node struct {
 	// the database and the command that reproduces the change exactly.
 	OnPropagate func(db int, args [][]byte)
 
+	// RewriteConfig, set by the server binary, rewrites the config file
+	// named by SetServerInfo in place for CONFIG REWRITE (see
+	// RewriteConfigText); its error is reported to the client.
+	RewriteConfig func() error
+
+	server       ServerInfo            // what only the binary knows (info.go)
+	containers   map[string]*container //det:ok lookups only; built on first use (cmd_server.go)
+	opsSample    opsSample             // INFO instantaneous_* rates
+	shutdownMode int                   // SHUTDOWN: 0 default, shutdownSave, shutdownNoSave
+
+	callDepth int   // >0 while a command runs
+	callMs    int64 // wall ms when the outermost running command started
+
 	stats    Stats
 	start    time.Duration // monotonic time at New
 	lastCron time.Duration

@@ -3,7 +3,6 @@ package wire
 import (
 	"bytes"
 	"errors"
-	"strconv"
 )
 
 // MaxInlineSize is the longest line (an inline command, or a multibulk or
@@ -75,8 +74,8 @@ func parseMultibulk(buf []byte, lim Limits) ([][]byte, int, error) {
 		}
 		return nil, 0, nil
 	}
-	count, perr := strconv.ParseInt(string(line[1:]), 10, 64)
-	if perr != nil || count > maxMulti {
+	count, ok := ParseInt(line[1:])
+	if !ok || count > maxMulti {
 		return nil, 0, protoErr("invalid multibulk length")
 	}
 	if count <= 0 {
@@ -98,11 +97,11 @@ func parseMultibulk(buf []byte, lim Limits) ([][]byte, int, error) {
 			}
 			return nil, 0, nil
 		}
-		if hdr[0] != '$' {
-			return nil, 0, protoErr("expected '$', got '" + string(hdr[0]) + "'")
+		if len(hdr) == 0 || hdr[0] != '$' {
+			return nil, 0, protoErr("expected '$', got '" + string(buf[pos]) + "'")
 		}
-		size, perr := strconv.ParseInt(string(hdr[1:]), 10, 64)
-		if perr != nil || size < 0 || size > maxBulk {
+		size, ok := ParseInt(hdr[1:])
+		if !ok || size < 0 || size > maxBulk {
 			return nil, 0, protoErr("invalid bulk length")
 		}
 		end := next + int(size)

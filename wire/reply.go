@@ -84,6 +84,9 @@ func ParseReply(buf []byte) (v Value, n int, err error) {
 	if !ok {
 		return Value{}, 0, nil
 	}
+	if len(line) == 0 {
+		return Value{}, 0, fmt.Errorf("resp: empty line")
+	}
 	v.Kind = Kind(line[0])
 	body := line[1:]
 	switch v.Kind {

@@ -1,0 +1,156 @@
+package wire
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestParseCommand(t *testing.T) {
+	cases := []struct {
+		in   string
+		args []string // nil: no command
+		n    int      // bytes consumed; -1 means all
+		err  string
+	}{
+		{in: "*1\r\n$4\r\nPING\r\n", args: []string{"PING"}, n: -1},
+		{in: "*2\r\n$3\r\nGET\r\n$0\r\n\r\n", args: []string{"GET", ""}, n: -1},
+		{in: "*2\r\n$3\r\nGET\r\n$1\r\n", n: 0},
+		{in: "*2\r\n$3\r\nGET", n: 0},
+		{in: "*2\r", n: 0},
+		{in: "*x\r\n", err: "Protocol error: invalid multibulk length"},
+		{in: "*3000000000\r\n", err: "Protocol error: invalid multibulk length"},
+		{in: "*1\r\n+PING\r\n", err: "Protocol error: expected '$', got '+'"},
+		{in: "*1\r\n$-1\r\n", err: "Protocol error: invalid bulk length"},
+		{in: "*1\r\n$+4\r\nPING\r\n", err: "Protocol error: invalid bulk length"},
+		{in: "*1\r\n$600000000\r\n", err: "Protocol error: invalid bulk length"},
+		{in: "*0\r\nPING\r\n", n: 4},
+		{in: "*-5\r\nPING\r\n", n: 5},
+		{in: "\r\n", n: 2},
+		{in: "PING\r\n", args: []string{"PING"}, n: -1},
+		{in: "PING\n", args: []string{"PING"}, n: -1},
+		{in: "set a \"b c\"\r\n", args: []string{"set", "a", "b c"}, n: -1},
+		{in: "set a 'b\\'c'\r\n", args: []string{"set", "a", "b'c"}, n: -1},
+		{in: "set a \"\\x41\\n\"\r\n", args: []string{"set", "a", "A\n"}, n: -1},
+		{in: "SET a \"b\r\n", err: "Protocol error: unbalanced quotes in request"},
+		{in: "set a \"b\"c\r\n", err: "Protocol error: unbalanced quotes in request"},
+		{in: "PING", n: 0},
+		{in: strings.Repeat("a", MaxInlineSize+1), err: "Protocol error: too big inline request"},
+		{in: "*1\r\n$" + strings.Repeat("1", MaxInlineSize+1), err: "Protocol error: too big bulk count string"},
+		{in: "*" + strings.Repeat("1", MaxInlineSize+1), err: "Protocol error: too big mbulk count string"},
+	}
+	for _, tc := range cases {
+		args, n, err := ParseCommand([]byte(tc.in), Limits{})
+		if tc.err != "" {
+			if err == nil || err.Error() != tc.err || !IsProtocolError(err) {
+				t.Errorf("%q: err %v, want %q", tc.in, err, tc.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%q: unexpected error %v", tc.in, err)
+			continue
+		}
+		want := tc.n
+		if want == -1 {
+			want = len(tc.in)
+		}
+		if n != want {
+			t.Errorf("%q: consumed %d, want %d", tc.in, n, want)
+		}
+		if got := toStrings(args); strings.Join(got, "|") != strings.Join(tc.args, "|") || (args == nil) != (tc.args == nil) {
+			t.Errorf("%q: args %q, want %q", tc.in, got, tc.args)
+		}
+	}
+}
+
+func TestParseCommandMaxBulkLen(t *testing.T) {
+	in := []byte("*2\r\n$3\r\nGET\r\n$11\r\nhello world\r\n")
+	if _, _, err := ParseCommand(in, Limits{MaxBulkLen: 10}); err == nil || err.Error() != "Protocol error: invalid bulk length" {
+		t.Fatalf("err = %v", err)
+	}
+	if args, _, err := ParseCommand(in, Limits{MaxBulkLen: 11}); err != nil || string(args[1]) != "hello world" {
+		t.Fatalf("args %q err %v", args, err)
+	}
+}
+
+// TestParseCommandCopies checks that arguments survive reuse of the input buffer.
+func TestParseCommandCopies(t *testing.T) {
+	buf := []byte("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n")
+	args, _, _ := ParseCommand(buf, Limits{})
+	for i := range buf {
+		buf[i] = 'x'
+	}
+	if string(args[0]) != "GET" || string(args[1]) != "k" {
+		t.Fatalf("args changed with the buffer: %q", args)
+	}
+}
+
+func toStrings(args [][]byte) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = string(a)
+	}
+	return out
+}
+
+// parseAll parses a stream fed in the given chunks, as a connection sees it.
+func parseAll(chunks [][]byte) (cmds []string, err error) {
+	var buf []byte
+	for _, ch := range chunks {
+		buf = append(buf, ch...)
+		for {
+			args, n, err := ParseCommand(buf, Limits{})
+			if err != nil {
+				return cmds, err
+			}
+			if n == 0 {
+				break
+			}
+			buf = buf[n:]
+			if args != nil {
+				cmds = append(cmds, strings.Join(toStrings(args), "\x00"))
+			}
+		}
+	}
+	return cmds, nil
+}
+
+// FuzzParseCommand checks that parsing never panics, never consumes more
+// than it was given, and gives the same commands however the stream is split.
+func FuzzParseCommand(f *testing.F) {
+	for _, s := range []string{"*1\r\n$4\r\nPING\r\n", "SET a \"b c\"\r\n", "*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", "*x\r\n", "'a\\'b'\n"} {
+		f.Add([]byte(s), uint8(3))
+	}
+	f.Fuzz(func(t *testing.T, data []byte, split uint8) {
+		args, n, err := ParseCommand(data, Limits{})
+		if n < 0 || n > len(data) || (err != nil && n != 0) || (args != nil && n == 0) {
+			t.Fatalf("n=%d len=%d args=%q err=%v", n, len(data), args, err)
+		}
+		whole, werr := parseAll([][]byte{data})
+		k := int(split) % (len(data) + 1)
+		parts, perr := parseAll([][]byte{data[:k], data[k:]})
+		if (werr == nil) != (perr == nil) || strings.Join(whole, "\n") != strings.Join(parts, "\n") {
+			t.Fatalf("split at %d changes the result: %q/%v vs %q/%v", k, whole, werr, parts, perr)
+		}
+		// A command re-encoded as multibulk parses back to itself.
+		if err == nil && args != nil {
+			again, m, err := ParseCommand(AppendCommand(nil, args...), Limits{})
+			if err != nil || m == 0 || !equalArgs(args, again) {
+				t.Fatalf("round trip of %q gave %q (%v)", args, again, err)
+			}
+		}
+	})
+}
+
+func equalArgs(a, b [][]byte) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if !bytes.Equal(a[i], b[i]) {
+			return false
+		}
+	}
+	return true
+}
