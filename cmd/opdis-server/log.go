@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -39,14 +40,18 @@ func parseLevel(s string) int {
 type logger struct {
 	mu    sync.Mutex
 	w     io.Writer
-	level int
+	level atomic.Int32 // CONFIG SET loglevel changes it while running
 	pid   int
 	role  byte // 'C' while starting (config), 'M' once the server runs
 }
 
 func newLogger(w io.Writer, level string) *logger {
-	return &logger{w: w, level: parseLevel(level), pid: os.Getpid(), role: 'C'}
+	l := &logger{w: w, pid: os.Getpid(), role: 'C'}
+	l.setLevel(level)
+	return l
 }
+
+func (l *logger) setLevel(level string) { l.level.Store(int32(parseLevel(level))) }
 
 // openLog opens logfile for appending, or returns stdout when it is empty.
 func openLog(logfile string) (io.Writer, error) {
@@ -56,7 +61,10 @@ func openLog(logfile string) (io.Writer, error) {
 	return os.OpenFile(logfile, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 }
 
-func (l *logger) enabled(level int) bool { return level >= l.level && l.level != levelNothing }
+func (l *logger) enabled(level int) bool {
+	cur := int(l.level.Load())
+	return level >= cur && cur != levelNothing
+}
 
 func (l *logger) logf(level int, format string, args ...any) {
 	if !l.enabled(level) {

@@ -40,11 +40,12 @@ import (
 	"strconv"
 	"syscall"
 
+	"opdis/node"
 	"opdis/node/osenv"
 )
 
 // redisVersion is the Redis release whose behaviour opdis reproduces.
-const redisVersion = "7.0.15"
+const redisVersion = node.RedisVersion
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
@@ -68,13 +69,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) >= 1 {
 		switch args[0] {
 		case "-v", "--version":
-			fmt.Fprintf(stdout, "opdis-server (Redis %s compatible) v=%s bits=64\n", redisVersion, redisVersion)
+			fmt.Fprintf(stdout, "opdis-server v=%s (Redis %s compatible) bits=%d\n", node.Version, redisVersion, strconv.IntSize)
 			return 0
 		case "-h", "--help":
 			fmt.Fprint(stdout, usage)
 			return 0
 		}
 	}
+	stdinConfig := false
 	if len(args) >= 1 && args[0] == "-" {
 		// Config from stdin: hand it over as a temporary file.
 		data, err := io.ReadAll(os.Stdin)
@@ -91,6 +93,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		f.Write(data)
 		f.Close()
 		args = append([]string{f.Name()}, args[1:]...)
+		stdinConfig = true
 	}
 	cfg, err := parseArgs(args)
 	if err != nil {
@@ -110,7 +113,11 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	log := newLogger(w, cfg.LogLevel)
 	log.warning("oO0OoO0OoO0Oo opdis is starting oO0OoO0OoO0Oo")
-	log.warning("opdis version=%s (Redis %s compatible), bits=64, pid=%d, just started", redisVersion, redisVersion, os.Getpid())
+	log.warning("opdis version=%s (Redis %s compatible), bits=%d, pid=%d, just started", node.Version, redisVersion, strconv.IntSize, os.Getpid())
+	confFile := ""
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' && !stdinConfig {
+		confFile, _ = filepath.Abs(args[0])
+	}
 	if len(args) == 0 || args[0] == "" || args[0][0] == '-' {
 		log.warning("Warning: no config file specified, using the default config. In order to specify a config file use %s /path/to/redis.conf", os.Args[0])
 	} else {
@@ -149,6 +156,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer signal.Stop(sigs)
 
 	s := newServer(cfg, osenv.Env(), log)
+	exe, _ := os.Executable()
+	s.node.SetServerInfo(node.ServerInfo{
+		ProcessID: os.Getpid(), TCPPort: int(cfg.Port), Executable: exe, ConfigFile: confFile,
+		OS: osName(), ArchBits: strconv.IntSize, CPU: processCPU, TotalSystemMemory: totalMemory(), RSS: processRSS,
+	})
+	if confFile != "" {
+		// Called by CONFIG REWRITE, inside the node, under the server lock.
+		s.node.RewriteConfig = func() error { return rewriteConfigFile(s.node, confFile) }
+	}
 	log.setRole('M')
 	if err := s.listen(&cfg); err != nil {
 		log.warning("%s", err)

@@ -266,6 +266,9 @@ func (s *server) tickLoop() {
 	timer := time.NewTimer(tickIdle)
 	defer timer.Stop()
 	var pend []*conn
+	s.mu.Lock()
+	loglevel := s.node.Config().LogLevel // follows CONFIG SET loglevel
+	s.mu.Unlock()
 	for {
 		select {
 		case <-timer.C:
@@ -282,6 +285,10 @@ func (s *server) tickLoop() {
 		pend = s.collectPending(pend[:0])
 		fast := s.node.BlockedClients() > 0
 		hz := s.node.Config().Hz
+		if lvl := s.node.Config().LogLevel; lvl != loglevel {
+			loglevel = lvl
+			s.log.setLevel(lvl)
+		}
 		shutdown := s.node.ShutdownRequested()
 		s.mu.Unlock()
 		wakeAll(pend)

@@ -493,3 +493,85 @@ func TestPortInUse(t *testing.T) {
 		t.Fatalf("second server on a used port: %v\n%s", err, out)
 	}
 }
+
+// TestServerInfoAndConfigRewrite checks what only the binary can tell the
+// node (INFO server/cpu/memory fields) and CONFIG REWRITE's file handling.
+func TestServerInfoAndConfigRewrite(t *testing.T) {
+	dir := t.TempDir()
+	conf := filepath.Join(dir, "opdis.conf")
+	if err := os.WriteFile(conf, []byte("# keep this comment\nhz 20\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := startOpdis(t, conf)
+	requireCommands(t, p.addr, "info", "config")
+	c := dial(t, p.addr)
+	info := c.do("INFO", "server")
+	for _, want := range []string{
+		"process_id:" + strconv.Itoa(p.cmd.Process.Pid) + "\r\n",
+		"tcp_port:" + strconv.Itoa(p.port) + "\r\n",
+		"config_file:" + conf + "\r\n",
+		"executable:" + binPath + "\r\n",
+		"os:Linux ",
+	} {
+		if !strings.Contains(info, strconv.Quote(want)[1:len(strconv.Quote(want))-1]) {
+			t.Errorf("INFO server lacks %q:\n%s", want, info)
+		}
+	}
+	for section, field := range map[string]string{"cpu": "used_cpu_user:", "memory": "used_memory_rss:"} {
+		v := c.do("INFO", section)
+		i := strings.Index(v, field)
+		if i < 0 || strings.HasPrefix(v[i+len(field):], "0\\r") || strings.HasPrefix(v[i+len(field):], "0.000000\\r") {
+			t.Errorf("INFO %s: %s missing or zero:\n%s", section, field, v)
+		}
+	}
+
+	if got := c.do("CONFIG", "SET", "hz", "42"); got != `"OK"` {
+		t.Fatal(got)
+	}
+	if got := c.do("CONFIG", "SET", "maxclients", "77"); got != `"OK"` {
+		t.Fatal(got)
+	}
+	if got := c.do("CONFIG", "REWRITE"); got != `"OK"` {
+		t.Fatalf("CONFIG REWRITE: %s", got)
+	}
+	text, _ := os.ReadFile(conf)
+	if !strings.Contains(string(text), "# keep this comment\nhz 42\n") || !strings.Contains(string(text), "maxclients 77") {
+		t.Fatalf("rewritten config:\n%s", text)
+	}
+	if st, _ := os.Stat(conf); st.Mode().Perm() != 0o600 {
+		t.Fatalf("rewrite changed the file mode to %v", st.Mode().Perm())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Fatalf("temporary files left in %s: %v", dir, entries)
+	}
+	// The rewritten file starts a server with the same settings.
+	if _, err := parseArgs([]string{conf}); err != nil {
+		t.Fatalf("rewritten file does not load: %v", err)
+	}
+
+	// Without a config file there is nothing to rewrite.
+	q := startOpdis(t, "")
+	if got := dial(t, q.addr).do("CONFIG", "REWRITE"); got != "(error) ERR The server is running without a config file" {
+		t.Fatal(got)
+	}
+}
+
+// TestConfigSetLoglevel checks the log follows CONFIG SET loglevel.
+func TestConfigSetLoglevel(t *testing.T) {
+	p := startOpdis(t, "")
+	requireCommands(t, p.addr, "config")
+	if strings.Contains(p.stdout.String(), "Accepted") {
+		t.Fatal("verbose line logged at loglevel notice")
+	}
+	if got := dial(t, p.addr).do("CONFIG", "SET", "loglevel", "verbose"); got != `"OK"` {
+		t.Fatal(got)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(p.stdout.String(), "Accepted 127.0.0.1:") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no verbose log after CONFIG SET loglevel verbose:\n%s", p.stdout)
+		}
+		dial(t, p.addr).do("MULTI")
+		time.Sleep(50 * time.Millisecond)
+	}
+}
