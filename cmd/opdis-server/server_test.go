@@ -575,3 +575,29 @@ func TestConfigSetLoglevel(t *testing.T) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// TestCloseFromOutside covers connections the node closes on its own: an
+// idle client past `timeout` (found by the cron, on a tick) and CLIENT KILL
+// from another connection (the writer goroutine path).
+func TestCloseFromOutside(t *testing.T) {
+	p := startOpdis(t, "", "--timeout", "1", "--hz", "50")
+	requireCommands(t, p.addr, "client")
+	idle := dial(t, p.addr)
+	idle.do("MULTI")
+	start := time.Now()
+	idle.expectClosed()
+	if el := time.Since(start); el < 900*time.Millisecond {
+		t.Fatalf("idle client closed after %v, timeout is 1s", el)
+	}
+
+	victim := dial(t, p.addr)
+	id := strings.TrimPrefix(victim.do("CLIENT", "ID"), "(integer) ")
+	killer := dial(t, p.addr)
+	if got := killer.do("CLIENT", "KILL", "ID", id); got != "(integer) 1" {
+		t.Fatalf("CLIENT KILL: %s", got)
+	}
+	victim.expectClosed()
+	if got := killer.do("MULTI"); got != `"OK"` {
+		t.Fatal(got)
+	}
+}
