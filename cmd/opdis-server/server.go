@@ -352,8 +352,12 @@ func (c *conn) readLoop() {
 				c.gone()
 				return
 			}
+			// Big requests arrive in fewer, larger reads; once the burst
+			// is over the buffer shrinks back.
 			if nr == len(buf) && len(buf) < readBufMax {
 				buf = make([]byte, 2*len(buf))
+			} else if len(buf) > readBufMin && nr < len(buf)/8 {
+				buf = make([]byte, readBufMin)
 			}
 		}
 		if err != nil {

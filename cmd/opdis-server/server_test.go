@@ -601,3 +601,63 @@ func TestCloseFromOutside(t *testing.T) {
 		t.Fatal(got)
 	}
 }
+
+// TestSlowReaderDoesNotStallOthers: a client that pipelines a lot and
+// never reads its replies is held back by TCP flow control alone; the
+// server keeps serving everyone else.
+func TestSlowReaderDoesNotStallOthers(t *testing.T) {
+	p := startOpdis(t, "")
+	hog := dial(t, p.addr)
+	chunk := strings.Repeat(cmd("MULTI")+cmd("DISCARD"), 10000)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			hog.nc.SetWriteDeadline(time.Now().Add(200 * time.Millisecond))
+			if _, err := hog.nc.Write([]byte(chunk)); err != nil {
+				if ne, ok := err.(interface{ Timeout() bool }); ok && ne.Timeout() {
+					continue // the server stopped reading from us: expected
+				}
+				return
+			}
+		}
+	}()
+	time.Sleep(500 * time.Millisecond)
+	other := dial(t, p.addr)
+	for i := 0; i < 100; i++ {
+		if got := other.do("MULTI"); got != `"OK"` {
+			t.Fatal(got)
+		}
+		if got := other.do("DISCARD"); got != `"OK"` {
+			t.Fatal(got)
+		}
+	}
+	close(stop)
+	<-done
+}
+
+// TestBigValues moves large bulk strings both ways.
+func TestBigValues(t *testing.T) {
+	p := startOpdis(t, "")
+	requireCommands(t, p.addr, "set", "get", "strlen")
+	c := dial(t, p.addr)
+	big := strings.Repeat("0123456789abcdef", 1<<20) // 16 MiB
+	go c.send(cmd("SET", "big", big))
+	if got := c.reply(); got != `"OK"` {
+		t.Fatal(got)
+	}
+	if got := c.do("STRLEN", "big"); got != "(integer) "+strconv.Itoa(len(big)) {
+		t.Fatal(got)
+	}
+	c.send(cmd("GET", "big"))
+	v, err := c.readReply(30 * time.Second)
+	if err != nil || v.Str != big {
+		t.Fatalf("GET big: err %v, len %d", err, len(v.Str))
+	}
+}
