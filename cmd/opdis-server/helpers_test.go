@@ -28,7 +28,13 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binPath = filepath.Join(dir, "opdis-server")
-	build := exec.Command("go", "build", "-o", binPath, ".")
+	buildArgs := []string{"build", "-o", binPath}
+	if os.Getenv("OPDIS_TEST_RACE") != "" {
+		// OPDIS_TEST_RACE=1 go test ./cmd/opdis-server: the server under test
+		// runs with the race detector.
+		buildArgs = append(buildArgs, "-race")
+	}
+	build := exec.Command("go", append(buildArgs, ".")...)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building opdis-server:", err)
@@ -121,7 +127,12 @@ func startProc(t *testing.T, path string, lead, args []string) *proc {
 		}
 		go func() { p.err = p.cmd.Wait(); close(p.exited) }()
 		if p.waitReady(10 * time.Second) {
-			t.Cleanup(p.stop)
+			t.Cleanup(func() {
+				p.stop()
+				if out := p.stderr.String(); strings.Contains(out, "DATA RACE") {
+					t.Errorf("%s reported a data race:\n%s", path, out)
+				}
+			})
 			return p
 		}
 		p.stop()
