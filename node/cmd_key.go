@@ -113,46 +113,6 @@ func keysCmd(n *Node, c *Client, args [][]byte) {
 	c.addStrings(out)
 }
 
-// parseScanCursor is parseScanCursorOrReply: strtoul base 10 on the
-// argument up to a NUL, no leading space, nothing left over, no overflow.
-func parseScanCursor(b []byte) (uint64, bool) {
-	for i, ch := range b {
-		if ch == 0 {
-			b = b[:i]
-			break
-		}
-	}
-	if len(b) > 0 && isSpaceByte(b[0]) {
-		return 0, false
-	}
-	if len(b) == 0 {
-		return 0, true // nothing converted, end pointer at the NUL
-	}
-	s := b
-	neg := false
-	if s[0] == '+' || s[0] == '-' {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	if len(s) == 0 {
-		return 0, false
-	}
-	var v uint64
-	for _, ch := range s {
-		if ch < '0' || ch > '9' {
-			return 0, false
-		}
-		if v > (math.MaxUint64-uint64(ch-'0'))/10 {
-			return 0, false // ERANGE
-		}
-		v = v*10 + uint64(ch-'0')
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
 func scanCmd(n *Node, c *Client, args [][]byte) {
 	cursor, ok := parseScanCursor(args[1])
 	if !ok {
@@ -202,7 +162,7 @@ func scanCmd(n *Node, c *Client, args [][]byte) {
 			if o != nil {
 				name = o.Type.String()
 			}
-			if !strings.EqualFold(argCString(typ), name) {
+			if !strings.EqualFold(str(cString(typ)), name) {
 				continue
 			}
 		}
@@ -538,7 +498,7 @@ func (n *Node) expireGeneric(c *Client, args [][]byte, basetime int64, seconds b
 		case optEqC(opt, "lt"):
 			flags |= expireLT
 		default:
-			c.addError(fmt.Sprintf("ERR Unsupported option %s", argCString(opt)))
+			c.addError(fmt.Sprintf("ERR Unsupported option %s", cString(opt)))
 			return
 		}
 	}
@@ -588,16 +548,6 @@ func (n *Node) expireGeneric(c *Client, args [][]byte, basetime int64, seconds b
 	n.setExpire(c.db, key, when)
 	c.addInt(1)
 	n.propagate(c.db, []byte("pexpireat"), key, strconv.AppendInt(nil, when, 10))
-}
-
-// argCString is how C's %s prints an argument: up to the first NUL.
-func argCString(b []byte) string {
-	for i, ch := range b {
-		if ch == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
 }
 
 func ttlCmd(n *Node, c *Client, args [][]byte)         { n.ttlGeneric(c, args[1], false, false) }

@@ -1,10 +1,7 @@
 package node
 
 import (
-	"math"
-	"math/big"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -78,75 +75,6 @@ func popCmdName(front bool) []byte {
 		return bLPop
 	}
 	return bRPop
-}
-
-// listTimeout parses a blocking timeout in seconds as Redis 7.0.15's
-// getTimeoutFromObjectOrReply on x86-64: strtold into a long double (64-bit
-// mantissa), times 1000, rounded up to whole milliseconds, cast to long long
-// (a value out of range, ±inf included, becomes LLONG_MIN: "negative").
-// 0 waits forever. The long double arithmetic is reproduced with big.Float
-// at 64-bit precision, so e.g. -0.001 rounds to 0 (block forever) as it
-// does in Redis.
-func listTimeout(c *Client, arg []byte) (time.Duration, bool) {
-	ms, ok := ldoubleMillis(arg)
-	if !ok {
-		c.addError(errTimeout)
-		return 0, false
-	}
-	if ms < 0 {
-		c.addError(errNegTimeout)
-		return 0, false
-	}
-	// A timeout beyond a century is forever in practice (and would
-	// overflow a Duration).
-	if ms > int64(100*365*24*time.Hour/time.Millisecond) {
-		return 0, true
-	}
-	return time.Duration(ms) * time.Millisecond, true
-}
-
-// ldoubleMillis returns ceill(strtold(arg)*1000) cast to a long long, with
-// Redis's string2ld checks (no surrounding space, whole string, not NaN,
-// no overflow of the long double range).
-func ldoubleMillis(arg []byte) (int64, bool) {
-	s := str(arg)
-	if len(s) == 0 || isSpaceByte(s[0]) || isSpaceByte(s[len(s)-1]) {
-		return 0, false
-	}
-	body := strings.TrimLeft(s, "+-")
-	if len(s)-len(body) > 1 || strings.ContainsRune(s, '_') {
-		return 0, false
-	}
-	lb := strings.ToLower(body)
-	switch lb {
-	case "inf", "infinity":
-		return math.MinInt64, true
-	}
-	if len(lb) > 1 && lb[0] == '0' && (lb[1] == 'b' || lb[1] == 'o') {
-		return 0, false
-	}
-	f, _, err := big.ParseFloat(s, 0, 64, big.ToNearestEven)
-	if err != nil {
-		return 0, false
-	}
-	if f.Sign() != 0 {
-		// The x87 long double range: overflow (and underflow to zero)
-		// make strtold fail with ERANGE, which string2ld rejects.
-		e := f.MantExp(nil)
-		if e > 16384 || e < -16445 {
-			return 0, false
-		}
-	}
-	f.SetMode(big.ToNearestEven)
-	f.Mul(f, big.NewFloat(1000).SetPrec(64))
-	i, acc := f.Int(nil) // truncates toward zero
-	if acc == big.Below {
-		i.Add(i, big.NewInt(1)) // ceil of a positive fraction
-	}
-	if !i.IsInt64() {
-		return math.MinInt64, true
-	}
-	return i.Int64(), true
 }
 
 // ---- push ----
@@ -688,7 +616,7 @@ func blpopCmd(n *Node, c *Client, args [][]byte) { listBPop(n, c, args, true) }
 func brpopCmd(n *Node, c *Client, args [][]byte) { listBPop(n, c, args, false) }
 
 func listBPop(n *Node, c *Client, args [][]byte, front bool) {
-	timeout, ok := listTimeout(c, args[len(args)-1])
+	timeout, ok := parseTimeout(c, args[len(args)-1])
 	if !ok {
 		return
 	}
@@ -700,7 +628,7 @@ func blmpopCmd(n *Node, c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	timeout, ok := listTimeout(c, args[1])
+	timeout, ok := parseTimeout(c, args[1])
 	if !ok {
 		return
 	}
@@ -763,7 +691,7 @@ func blmoveCmd(n *Node, c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	timeout, ok := listTimeout(c, args[5])
+	timeout, ok := parseTimeout(c, args[5])
 	if !ok {
 		return
 	}
@@ -773,7 +701,7 @@ func blmoveCmd(n *Node, c *Client, args [][]byte) {
 }
 
 func brpoplpushCmd(n *Node, c *Client, args [][]byte) {
-	timeout, ok := listTimeout(c, args[3])
+	timeout, ok := parseTimeout(c, args[3])
 	if !ok {
 		return
 	}

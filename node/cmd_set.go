@@ -579,7 +579,7 @@ func sdiffstoreCmd(n *Node, c *Client, args [][]byte) {
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 func sscanCmd(n *Node, c *Client, args [][]byte) {
-	cursor, ok := parseCollScanCursor(args[2])
+	cursor, ok := parseScanCursor(args[2])
 	if !ok {
 		c.addError("ERR invalid cursor")
 		return

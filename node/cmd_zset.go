@@ -1,10 +1,8 @@
 package node
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -179,155 +177,6 @@ func (n *Node) zsetStored(c *Client, dst []byte, o *Object, args [][]byte) {
 // ---------------------------------------------------------------------------
 // Number parsing with C semantics
 
-// zStrtod emulates glibc strtod on b, read as a C string (it stops at the
-// first NUL). It returns the value, how many bytes were consumed (0 when
-// no conversion could be done) and whether the result overflowed to ±Inf
-// or underflowed to zero (ERANGE).
-func zStrtod(b []byte) (v float64, n int, erange bool) {
-	i := 0
-	for i < len(b) && isSpaceByte(b[i]) {
-		i++
-	}
-	neg := false
-	if i < len(b) && (b[i] == '+' || b[i] == '-') {
-		neg = b[i] == '-'
-		i++
-	}
-	sign := func(f float64) float64 {
-		if neg {
-			return -f
-		}
-		return f
-	}
-	rest := b[i:]
-	if zHasPrefixFold(rest, "inf") {
-		m := 3
-		if zHasPrefixFold(rest, "infinity") {
-			m = 8
-		}
-		return sign(math.Inf(1)), i + m, false
-	}
-	if zHasPrefixFold(rest, "nan") {
-		m := 3
-		if m < len(rest) && rest[m] == '(' {
-			k := m + 1
-			for k < len(rest) && (zIsAlnum(rest[k]) || rest[k] == '_') {
-				k++
-			}
-			if k < len(rest) && rest[k] == ')' {
-				m = k + 1
-			}
-		}
-		return math.NaN(), i + m, false
-	}
-	if len(rest) >= 2 && rest[0] == '0' && (rest[1] == 'x' || rest[1] == 'X') {
-		j, digits := 2, 0
-		for j < len(rest) && zIsHex(rest[j]) {
-			j++
-			digits++
-		}
-		if j < len(rest) && rest[j] == '.' {
-			k, frac := j+1, 0
-			for k < len(rest) && zIsHex(rest[k]) {
-				k++
-				frac++
-			}
-			if digits+frac > 0 {
-				j = k
-				digits += frac
-			}
-		}
-		if digits == 0 { // just the "0"
-			return sign(0), i + 1, false
-		}
-		mant := string(rest[2:j])
-		exp := "0"
-		if j < len(rest) && (rest[j] == 'p' || rest[j] == 'P') {
-			k := j + 1
-			if k < len(rest) && (rest[k] == '+' || rest[k] == '-') {
-				k++
-			}
-			if k < len(rest) && zIsDigit(rest[k]) {
-				for k < len(rest) && zIsDigit(rest[k]) {
-					k++
-				}
-				exp = string(rest[j+1 : k])
-				j = k
-			}
-		}
-		f, err := strconv.ParseFloat("0x"+mant+"p"+exp, 64)
-		erange = err != nil || (f == 0 && strings.Trim(mant, "0.") != "")
-		return sign(f), i + j, erange
-	}
-	j, digits := 0, 0
-	for j < len(rest) && zIsDigit(rest[j]) {
-		j++
-		digits++
-	}
-	if j < len(rest) && rest[j] == '.' {
-		k, frac := j+1, 0
-		for k < len(rest) && zIsDigit(rest[k]) {
-			k++
-			frac++
-		}
-		if digits+frac > 0 {
-			j = k
-			digits += frac
-		}
-	}
-	if digits == 0 {
-		return 0, 0, false
-	}
-	mant := rest[:j]
-	if j < len(rest) && (rest[j] == 'e' || rest[j] == 'E') {
-		k := j + 1
-		if k < len(rest) && (rest[k] == '+' || rest[k] == '-') {
-			k++
-		}
-		if k < len(rest) && zIsDigit(rest[k]) {
-			for k < len(rest) && zIsDigit(rest[k]) {
-				k++
-			}
-			j = k
-		}
-	}
-	f, err := strconv.ParseFloat(string(rest[:j]), 64)
-	erange = err != nil || (f == 0 && strings.Trim(string(mant), "0.") != "")
-	return sign(f), i + j, erange
-}
-
-func zHasPrefixFold(b []byte, word string) bool {
-	if len(b) < len(word) {
-		return false
-	}
-	return eq(b[:len(word)], word)
-}
-
-func zIsDigit(c byte) bool { return c >= '0' && c <= '9' }
-func zIsHex(c byte) bool   { return zIsDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
-func zIsAlnum(c byte) bool { return zIsDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z') }
-
-// zCString returns b up to its first NUL, as C code sees an sds.
-func zCString(b []byte) []byte {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return b[:i]
-	}
-	return b
-}
-
-// zString2d is Redis's string2d (getDoubleFromObject): the whole argument
-// must be a number, no leading space, no NaN, no overflow or underflow to 0.
-func zString2d(b []byte) (float64, bool) {
-	if len(b) == 0 || isSpaceByte(b[0]) {
-		return 0, false
-	}
-	v, n, erange := zStrtod(b)
-	if n != len(b) || erange || math.IsNaN(v) {
-		return 0, false
-	}
-	return v, true
-}
-
 // zParseScoreItem parses one end of a score range as zslParseRange: an
 // optional "(" then whatever strtod accepts up to the end of the C string.
 func zParseScoreItem(b []byte) (v float64, ex bool, ok bool) {
@@ -335,8 +184,8 @@ func zParseScoreItem(b []byte) (v float64, ex bool, ok bool) {
 		ex = true
 		b = b[1:]
 	}
-	b = zCString(b)
-	v, n, _ := zStrtod(b)
+	b = cString(b)
+	v, n, _ := strtod(b)
 	if n != len(b) || math.IsNaN(v) {
 		return 0, false, false
 	}
@@ -387,120 +236,6 @@ func zParseLexRange(min, max []byte) (zLexRange, bool) {
 		return r, false
 	}
 	return r, true
-}
-
-// zParseTimeout is getTimeoutFromObjectOrReply with UNIT_SECONDS: a long
-// double of seconds, times 1000, truncated to milliseconds. It returns the
-// wait (0 = forever).
-func zParseTimeout(c *Client, b []byte) (time.Duration, bool) {
-	if len(b) == 0 || len(b) >= 5*1024 || isSpaceByte(b[0]) {
-		c.addError(errTimeout)
-		return 0, false
-	}
-	s := zCString(b)
-	v, n, erange := zStrtod(s)
-	if n != len(s) || math.IsNaN(v) {
-		c.addError(errTimeout)
-		return 0, false
-	}
-	var ms int64
-	switch {
-	case len(s) == 0: // an empty C string converts to 0
-	case math.IsInf(v, 0) && !erange:
-		ms = math.MinInt64 // (long long) of an infinite long double
-	default:
-		var ok bool
-		if ms, ok = zLongDoubleMillis(s); !ok {
-			c.addError(errTimeout)
-			return 0, false
-		}
-	}
-	if ms < 0 {
-		c.addError(errNegTimeout)
-		return 0, false
-	}
-	if ms > math.MaxInt64/int64(time.Millisecond) {
-		return 0, true // beyond any deadline: wait forever
-	}
-	return time.Duration(ms) * time.Millisecond, true
-}
-
-// zLongDoubleMillis computes (long long)(strtold(s) * 1000.0) with x87
-// long double precision (64-bit mantissa). ok is false when strtold would
-// report ERANGE (beyond the long double range).
-func zLongDoubleMillis(s []byte) (int64, bool) {
-	t := string(s)
-	if len(t) > 0 && t[0] == '+' {
-		t = t[1:]
-	}
-	f, _, err := big.ParseFloat(t, 0, 64, big.ToNearestEven)
-	if err != nil {
-		return 0, false
-	}
-	if f.Sign() != 0 {
-		exp := f.MantExp(nil)
-		if exp > 16384 || exp < -16444 {
-			return 0, false
-		}
-	}
-	f.SetMode(big.ToNearestEven)
-	f.Mul(f, new(big.Float).SetPrec(64).SetInt64(1000))
-	i, acc := f.Int64()
-	if acc != big.Exact && (i == math.MaxInt64 || i == math.MinInt64) {
-		return math.MinInt64, true // x87 "integer indefinite"
-	}
-	return i, true
-}
-
-// zParseCursor is parseScanCursorOrReply (strtoul semantics).
-func zParseCursor(b []byte) (uint64, bool) {
-	if len(b) > 0 && isSpaceByte(b[0]) {
-		return 0, false
-	}
-	s := zCString(b)
-	i := 0
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	var v uint64
-	overflow := false
-	for i < len(s) && zIsDigit(s[i]) {
-		d := uint64(s[i] - '0')
-		if v > (math.MaxUint64-d)/10 {
-			overflow = true
-		}
-		v = v*10 + d
-		i++
-	}
-	if i == start {
-		return 0, len(s) == 0
-	}
-	if i != len(s) || overflow {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
-// zD2String is Redis 7.0's d2string, the form a listpack stores a score in
-// (ZSCAN of a listpack replies it): integers print as integers.
-func zD2String(f float64) string {
-	if f == 0 {
-		if math.Signbit(f) {
-			return "-0"
-		}
-		return "0"
-	}
-	const lim = float64(math.MaxInt64 / 2)
-	if !math.IsInf(f, 0) && f >= -lim && f <= lim && f == math.Trunc(f) {
-		return strconv.FormatInt(int64(f), 10)
-	}
-	return FormatFloat(f)
 }
 
 // ---------------------------------------------------------------------------
@@ -574,7 +309,7 @@ options:
 	}
 	scores := make([]float64, elements)
 	for j := range scores {
-		v, ok := zString2d(args[idx+2*j])
+		v, ok := parseFloat(args[idx+2*j])
 		if !ok {
 			c.addError(errNotFloat)
 			return
@@ -1244,7 +979,7 @@ func zsetOpGeneric(n *Node, c *Client, args [][]byte, dst []byte, numkeysIdx int
 		case op != zsetOpDiff && !cardOnly && remaining >= len(src)+1 && eq(a, "weights"):
 			j++
 			for i := range src {
-				w, ok := zString2d(args[j])
+				w, ok := parseFloat(args[j])
 				if !ok {
 					c.addError("ERR weight value is not a float")
 					return
@@ -1473,7 +1208,7 @@ func bzpopmaxCmd(n *Node, c *Client, args [][]byte) { bzpopGeneric(n, c, args, t
 // bzpopGeneric is BZPOPMIN/BZPOPMAX: reply [key, member, score] from the
 // first non-empty key, else park.
 func bzpopGeneric(n *Node, c *Client, args [][]byte, max bool) {
-	timeout, ok := zParseTimeout(c, args[len(args)-1])
+	timeout, ok := parseTimeout(c, args[len(args)-1])
 	if !ok {
 		return
 	}
@@ -1570,7 +1305,7 @@ func zmpopGeneric(n *Node, c *Client, args [][]byte, numkeysIdx int, blocking bo
 	}
 	var timeout time.Duration
 	if blocking {
-		if timeout, ok = zParseTimeout(c, args[1]); !ok {
+		if timeout, ok = parseTimeout(c, args[1]); !ok {
 			return
 		}
 	}
@@ -1735,7 +1470,7 @@ func zrandmemberWithCount(n *Node, c *Client, key []byte, l int64, withscores bo
 // ZSCAN
 
 func zscanCmd(n *Node, c *Client, args [][]byte) {
-	cursor, ok := zParseCursor(args[2])
+	cursor, ok := parseScanCursor(args[2])
 	if !ok {
 		c.addError("ERR invalid cursor")
 		return
@@ -1785,7 +1520,7 @@ func zscanCmd(n *Node, c *Client, args [][]byte) {
 	if !o.big {
 		for x := z.first(); x != nil; x = x.next() {
 			if keep(x.member) {
-				out = append(out, x.member, zD2String(x.score))
+				out = append(out, x.member, d2string(x.score))
 			}
 		}
 		cursor = 0
