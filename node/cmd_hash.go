@@ -445,80 +445,24 @@ func collRandDistinct(n *Node, all []string, count int, random func() string) []
 	return out
 }
 
-// collScanOptions parses [MATCH pattern] [COUNT count] for HSCAN/SSCAN.
-// pattern is nil when every element matches.
-func collScanOptions(c *Client, args [][]byte) (pattern []byte, count int, ok bool) {
-	count = 10
-	for i := 0; i < len(args); {
-		more := len(args) - i
-		switch {
-		case eq(args[i], "count") && more >= 2:
-			v, ok := parseInt(args[i+1])
-			if !ok {
-				c.addError(errNotInt)
-				return nil, 0, false
-			}
-			if v < 1 {
-				c.addError(errSyntax)
-				return nil, 0, false
-			}
-			if v > 1<<31 {
-				v = 1 << 31
-			}
-			count = int(v)
-			i += 2
-		case eq(args[i], "match") && more >= 2:
-			pattern = args[i+1]
-			if len(pattern) == 1 && pattern[0] == '*' {
-				pattern = nil
-			}
-			i += 2
-		default:
-			c.addError(errSyntax)
-			return nil, 0, false
-		}
-	}
-	return pattern, count, true
-}
-
-// collScanReply replies [cursor, items].
-func collScanReply(c *Client, cursor uint64, items []string) {
-	c.addArray(2)
-	c.addBulkStr(strconv.FormatUint(cursor, 10))
-	c.addStrings(items)
-}
-
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 func hscanCmd(n *Node, c *Client, args [][]byte) {
-	cursor, ok := parseScanCursor(args[2])
-	if !ok {
-		c.addError("ERR invalid cursor")
-		return
-	}
-	o, ok := n.lookupReadType(c, args[1], TypeHash)
-	if !ok {
-		return
-	}
-	if o == nil {
-		collScanReply(c, 0, nil)
-		return
-	}
-	pattern, count, ok := collScanOptions(c, args[3:])
+	o, cursor, opts, ok := n.collScanStart(c, args, TypeHash)
 	if !ok {
 		return
 	}
 	var items []string
 	add := func(k string, v []byte) {
-		if pattern == nil || GlobMatch(pattern, []byte(k), false) {
+		if opts.match(k) {
 			items = append(items, k, string(v))
 		}
 	}
 	if !o.big {
 		// A listpack hash is returned whole in one call.
 		o.Hash.Range(func(k string, v []byte) bool { add(k, v); return true })
-		collScanReply(c, 0, items)
+		addScanReply(c, 0, items)
 		return
 	}
-	next := o.Hash.Scan(cursor, count, add)
-	collScanReply(c, next, items)
+	next := o.Hash.Scan(cursor, opts.count, add)
+	addScanReply(c, next, items)
 }

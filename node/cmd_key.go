@@ -116,53 +116,29 @@ func keysCmd(n *Node, c *Client, args [][]byte) {
 func scanCmd(n *Node, c *Client, args [][]byte) {
 	cursor, ok := parseScanCursor(args[1])
 	if !ok {
-		c.addError("ERR invalid cursor")
+		c.addError(errInvalidCursor)
 		return
 	}
-	count := int64(10)
-	var pattern, typ []byte
-	usePattern := false
-	for i := 2; i < len(args); {
-		more := len(args) - i
-		switch {
-		case optEqC(args[i], "count") && more >= 2:
-			v, ok := parseInt(args[i+1])
-			if !ok {
-				c.addError(errNotInt)
-				return
-			}
-			if v < 1 {
-				c.addError(errSyntax)
-				return
-			}
-			count = v
-		case optEqC(args[i], "match") && more >= 2:
-			pattern = args[i+1]
-			usePattern = !(len(pattern) == 1 && pattern[0] == '*')
-		case optEqC(args[i], "type") && more >= 2:
-			typ = args[i+1]
-		default:
-			c.addError(errSyntax)
-			return
-		}
-		i += 2
+	opts, ok := parseScanOptions(c, args[2:], true)
+	if !ok {
+		return
 	}
 	var keys []string
-	cursor = c.db.keys.Scan(cursor, int(min(count, math.MaxInt32)), func(k string, _ *Object) {
+	cursor = c.db.keys.Scan(cursor, opts.count, func(k string, _ *Object) {
 		keys = append(keys, k)
 	})
 	out := keys[:0]
 	for _, k := range keys {
-		if usePattern && !GlobMatch(pattern, strBytes(k), false) {
+		if !opts.match(k) {
 			continue
 		}
-		if typ != nil {
+		if opts.typ != nil {
 			o := n.lookupKeyNoTouch(c.db, []byte(k))
 			name := "none"
 			if o != nil {
 				name = o.Type.String()
 			}
-			if !strings.EqualFold(str(cString(typ)), name) {
+			if !strings.EqualFold(str(cString(opts.typ)), name) {
 				continue
 			}
 		}
@@ -171,9 +147,7 @@ func scanCmd(n *Node, c *Client, args [][]byte) {
 		}
 		out = append(out, k)
 	}
-	c.addArray(2)
-	c.addBulkStr(strconv.FormatUint(cursor, 10))
-	c.addStrings(out)
+	addScanReply(c, cursor, out)
 }
 
 func renameCmd(n *Node, c *Client, args [][]byte)   { n.renameGeneric(c, args, false) }

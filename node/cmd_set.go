@@ -579,26 +579,13 @@ func sdiffstoreCmd(n *Node, c *Client, args [][]byte) {
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 func sscanCmd(n *Node, c *Client, args [][]byte) {
-	cursor, ok := parseScanCursor(args[2])
-	if !ok {
-		c.addError("ERR invalid cursor")
-		return
-	}
-	o, ok := n.lookupReadType(c, args[1], TypeSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		collScanReply(c, 0, nil)
-		return
-	}
-	pattern, count, ok := collScanOptions(c, args[3:])
+	o, cursor, opts, ok := n.collScanStart(c, args, TypeSet)
 	if !ok {
 		return
 	}
 	var items []string
 	add := func(m string, _ struct{}) {
-		if pattern == nil || GlobMatch(pattern, []byte(m), false) {
+		if opts.match(m) {
 			items = append(items, m)
 		}
 	}
@@ -607,9 +594,9 @@ func sscanCmd(n *Node, c *Client, args [][]byte) {
 		for _, m := range setMembers(o) {
 			add(m, struct{}{})
 		}
-		collScanReply(c, 0, items)
+		addScanReply(c, 0, items)
 		return
 	}
-	next := o.Set.Scan(cursor, count, add)
-	collScanReply(c, next, items)
+	next := o.Set.Scan(cursor, opts.count, add)
+	addScanReply(c, next, items)
 }
