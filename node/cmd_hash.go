@@ -338,25 +338,9 @@ func hincrbyfloatCmd(n *Node, c *Client, args [][]byte) {
 // HRANDFIELD key [count [WITHVALUES]]
 func hrandfieldCmd(n *Node, c *Client, args [][]byte) {
 	if len(args) >= 3 {
-		l, ok := parseInt(args[2])
+		l, withValues, ok := parseRandCount(c, args, "withvalues")
 		if !ok {
-			c.addError(errNotInt)
 			return
-		}
-		if l < -maxInt {
-			c.addError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-			return
-		}
-		withValues := false
-		if len(args) > 4 || (len(args) == 4 && !eq(args[3], "withvalues")) {
-			c.addError(errSyntax)
-			return
-		} else if len(args) == 4 {
-			withValues = true
-			if l < -maxInt/2 || l > maxInt/2 {
-				c.addError("ERR value is out of range")
-				return
-			}
 		}
 		hrandfieldWithCount(n, c, args[1], l, withValues)
 		return
@@ -408,41 +392,15 @@ func hrandfieldWithCount(n *Node, c *Client, key []byte, l int64, withValues boo
 		o.Hash.Range(func(k string, v []byte) bool { reply(k, v); return true })
 		return
 	}
-	keys := collRandDistinct(n, o.Hash.Keys(), int(l), func() string {
+	keys := randDistinct(n, int(size), int(l), o.Hash.Keys, func() string {
 		k, _, _ := o.Hash.Random(n.env.Rand)
 		return k
-	})
+	}, sameString)
 	c.addArray(len(keys) * per)
 	for _, k := range keys {
 		v, _ := o.Hash.Get(k)
 		reply(k, v)
 	}
-}
-
-// collRandDistinct picks count distinct elements (count < len(all)) the way
-// Redis's SRANDMEMBER/HRANDFIELD do: when count is close to the size,
-// remove random elements from a copy of all; otherwise draw random
-// elements until count distinct ones were seen. all is in table order.
-func collRandDistinct(n *Node, all []string, count int, random func() string) []string {
-	if count*3 > len(all) {
-		for len(all) > count {
-			i := n.randN(len(all))
-			all[i] = all[len(all)-1]
-			all = all[:len(all)-1]
-		}
-		return all
-	}
-	seen := make(map[string]struct{}, count)
-	out := make([]string, 0, count)
-	for len(out) < count {
-		k := random()
-		if _, dup := seen[k]; dup {
-			continue
-		}
-		seen[k] = struct{}{}
-		out = append(out, k)
-	}
-	return out
 }
 
 // HSCAN key cursor [MATCH pattern] [COUNT count]

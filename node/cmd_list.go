@@ -35,10 +35,7 @@ func listCommands() []*Command {
 }
 
 const (
-	errListNotPositive = "ERR value is out of range, must be positive"
-	errListRankZero    = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"
-	errListNumkeys     = "ERR numkeys should be greater than 0"
-	errListCount       = "ERR count should be greater than 0"
+	errListRankZero = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"
 )
 
 var (
@@ -122,9 +119,7 @@ func listPop(n *Node, c *Client, args [][]byte, front bool) {
 	var count int64
 	if hasCount {
 		var ok bool
-		count, ok = parseInt(args[2])
-		if !ok || count < 0 {
-			c.addError(errListNotPositive)
+		if count, ok = parsePositiveLong(c, args[2]); !ok {
 			return
 		}
 	}
@@ -543,46 +538,8 @@ func listMove(n *Node, c *Client, src, dst []byte, from, to bool) bool {
 
 // ---- multi-key pop ----
 
-// listMpopArgs parses "numkeys key... LEFT|RIGHT [COUNT n]" starting at
-// args[idx], as lmpopGenericCommand.
-func listMpopArgs(c *Client, args [][]byte, idx int) (keys [][]byte, front bool, count int64, ok bool) {
-	numkeys, ok := parseInt(args[idx])
-	if !ok || numkeys < 1 {
-		c.addError(errListNumkeys)
-		return nil, false, 0, false
-	}
-	if numkeys >= int64(len(args)-idx-1) {
-		c.addError(errSyntax)
-		return nil, false, 0, false
-	}
-	whereIdx := idx + int(numkeys) + 1
-	if front, ok = listWhere(c, args[whereIdx]); !ok {
-		return nil, false, 0, false
-	}
-	count = -1
-	for j := whereIdx + 1; j < len(args); j++ {
-		more := len(args) - 1 - j
-		if count == -1 && eq(args[j], "count") && more > 0 {
-			j++
-			v, ok := parseInt(args[j])
-			if !ok || v < 1 {
-				c.addError(errListCount)
-				return nil, false, 0, false
-			}
-			count = v
-		} else {
-			c.addError(errSyntax)
-			return nil, false, 0, false
-		}
-	}
-	if count == -1 {
-		count = 1
-	}
-	return args[idx+1 : whereIdx], front, count, true
-}
-
 func lmpopCmd(n *Node, c *Client, args [][]byte) {
-	keys, front, count, ok := listMpopArgs(c, args, 1)
+	keys, front, count, ok := parseMpopArgs(c, args, 1, "left", "right")
 	if !ok {
 		return
 	}
@@ -624,7 +581,7 @@ func listBPop(n *Node, c *Client, args [][]byte, front bool) {
 }
 
 func blmpopCmd(n *Node, c *Client, args [][]byte) {
-	keys, front, count, ok := listMpopArgs(c, args, 2)
+	keys, front, count, ok := parseMpopArgs(c, args, 2, "left", "right")
 	if !ok {
 		return
 	}

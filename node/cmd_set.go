@@ -244,8 +244,6 @@ func smembersCmd(n *Node, c *Client, args [][]byte) {
 	c.addStrings(setMembers(o))
 }
 
-const errRangeLong = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
-
 // SRANDMEMBER key [count]
 func srandmemberCmd(n *Node, c *Client, args [][]byte) {
 	if len(args) == 3 {
@@ -268,13 +266,8 @@ func srandmemberCmd(n *Node, c *Client, args [][]byte) {
 }
 
 func srandmemberWithCount(n *Node, c *Client, args [][]byte) {
-	l, ok := parseInt(args[2])
+	l, ok := parseRangeLong(c, args[2], -math.MaxInt64, math.MaxInt64, "")
 	if !ok {
-		c.addError(errNotInt)
-		return
-	}
-	if l == math.MinInt64 {
-		c.addError(errRangeLong)
 		return
 	}
 	o, ok := n.lookupReadType(c, args[1], TypeSet)
@@ -300,7 +293,8 @@ func srandmemberWithCount(n *Node, c *Client, args [][]byte) {
 		c.addStrings(setMembers(o))
 		return
 	}
-	c.addStrings(collRandDistinct(n, setMembers(o), int(l), random))
+	all := func() []string { return setMembers(o) }
+	c.addStrings(randDistinct(n, o.Set.Len(), int(l), all, random, sameString))
 }
 
 // SPOP key [count]
@@ -339,9 +333,8 @@ const spopMoveStrategyMul = 5
 const spopBatch = 1024
 
 func spopWithCount(n *Node, c *Client, args [][]byte) {
-	count, ok := parseInt(args[2])
-	if !ok || count < 0 {
-		c.addError("ERR value is out of range, must be positive")
+	count, ok := parsePositiveLong(c, args[2])
+	if !ok {
 		return
 	}
 	o, ok := n.lookupWriteType(c, args[1], TypeSet)
@@ -494,9 +487,8 @@ func sinterstoreCmd(n *Node, c *Client, args [][]byte) {
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 func sintercardCmd(n *Node, c *Client, args [][]byte) {
-	numkeys, ok := parseInt(args[1])
-	if !ok || numkeys < 1 {
-		c.addError("ERR numkeys should be greater than 0")
+	numkeys, ok := parseRangeLong(c, args[1], 1, math.MaxInt64, "ERR numkeys should be greater than 0")
+	if !ok {
 		return
 	}
 	if numkeys > int64(len(args)-2) {
@@ -507,9 +499,8 @@ func sintercardCmd(n *Node, c *Client, args [][]byte) {
 	for j := 2 + int(numkeys); j < len(args); j++ {
 		if eq(args[j], "limit") && j < len(args)-1 {
 			j++
-			v, ok := parseInt(args[j])
-			if !ok || v < 0 {
-				c.addError("ERR LIMIT can't be negative")
+			v, ok := parseRangeLong(c, args[j], 0, math.MaxInt64, "ERR LIMIT can't be negative")
+			if !ok {
 				return
 			}
 			limit = v

@@ -62,7 +62,6 @@ const (
 	zerrNaN         = "ERR resulting score is not a number (NaN)"
 	zerrMinMaxFloat = "ERR min or max is not a float"
 	zerrMinMaxLex   = "ERR min or max not valid string range item"
-	zerrPositive    = "ERR value is out of range, must be positive"
 )
 
 // ---------------------------------------------------------------------------
@@ -1004,9 +1003,8 @@ func zsetOpGeneric(n *Node, c *Client, args [][]byte, dst []byte, numkeysIdx int
 			withscores = true
 			j++
 		case cardOnly && remaining >= 2 && eq(a, "limit"):
-			v, ok := parseInt(args[j+1])
-			if !ok || v < 0 {
-				c.addError("ERR LIMIT can't be negative")
+			v, ok := parseRangeLong(c, args[j+1], 0, math.MaxInt64, "ERR LIMIT can't be negative")
+			if !ok {
 				return
 			}
 			limit = v
@@ -1179,9 +1177,8 @@ func zpopGeneric(n *Node, c *Client, args [][]byte, max bool) {
 	}
 	count := int64(-1)
 	if len(args) == 3 {
-		v, ok := parseInt(args[2])
-		if !ok || v < 0 {
-			c.addError(zerrPositive)
+		v, ok := parsePositiveLong(c, args[2])
+		if !ok {
 			return
 		}
 		count = v
@@ -1262,46 +1259,9 @@ func bzmpopCmd(n *Node, c *Client, args [][]byte) { zmpopGeneric(n, c, args, 2, 
 // zmpopGeneric is ZMPOP numkeys key... MIN|MAX [COUNT n] and BZMPOP
 // timeout numkeys key... MIN|MAX [COUNT n].
 func zmpopGeneric(n *Node, c *Client, args [][]byte, numkeysIdx int, blocking bool) {
-	numkeys, ok := parseInt(args[numkeysIdx])
-	if !ok || numkeys < 1 {
-		c.addError("ERR numkeys should be greater than 0")
+	keys, max, count, ok := parseMpopArgs(c, args, numkeysIdx, "max", "min")
+	if !ok {
 		return
-	}
-	if numkeys >= int64(len(args)) {
-		c.addError(errSyntax)
-		return
-	}
-	whereIdx := numkeysIdx + int(numkeys) + 1
-	if whereIdx >= len(args) {
-		c.addError(errSyntax)
-		return
-	}
-	var max bool
-	switch {
-	case eq(args[whereIdx], "min"):
-	case eq(args[whereIdx], "max"):
-		max = true
-	default:
-		c.addError(errSyntax)
-		return
-	}
-	count := int64(-1)
-	for j := whereIdx + 1; j < len(args); j++ {
-		if count == -1 && eq(args[j], "count") && j < len(args)-1 {
-			j++
-			v, ok := parseInt(args[j])
-			if !ok || v < 1 {
-				c.addError("ERR count should be greater than 0")
-				return
-			}
-			count = v
-		} else {
-			c.addError(errSyntax)
-			return
-		}
-	}
-	if count == -1 {
-		count = 1
 	}
 	var timeout time.Duration
 	if blocking {
@@ -1309,7 +1269,6 @@ func zmpopGeneric(n *Node, c *Client, args [][]byte, numkeysIdx int, blocking bo
 			return
 		}
 	}
-	keys := args[numkeysIdx+1 : whereIdx]
 	var key []byte
 	var o *Object
 	if blocking {
@@ -1353,22 +1312,8 @@ func zmpopGeneric(n *Node, c *Client, args [][]byte, numkeysIdx int, blocking bo
 
 func zrandmemberCmd(n *Node, c *Client, args [][]byte) {
 	if len(args) >= 3 {
-		l, ok := parseInt(args[2])
+		l, withscores, ok := parseRandCount(c, args, "withscores")
 		if !ok {
-			c.addError(errNotInt)
-			return
-		}
-		if l == math.MinInt64 {
-			c.addError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-			return
-		}
-		if len(args) > 4 || (len(args) == 4 && !eq(args[3], "withscores")) {
-			c.addError(errSyntax)
-			return
-		}
-		withscores := len(args) == 4
-		if withscores && l < -(math.MaxInt64/2) {
-			c.addError("ERR value is out of range")
 			return
 		}
 		zrandmemberWithCount(n, c, args[1], l, withscores)
@@ -1430,36 +1375,22 @@ func zrandmemberWithCount(n *Node, c *Client, key []byte, l int64, withscores bo
 		return
 	}
 	// CASE 3 and 4: count distinct members.
-	var picked []*zslNode
-	if count*3 > size {
+	all := func() []*zslNode {
 		all := make([]*zslNode, 0, size)
 		for x := z.first(); x != nil; x = x.next() {
 			all = append(all, x)
 		}
-		for int64(len(all)) > count {
-			i := n.randN(len(all))
-			all[i] = all[len(all)-1]
-			all = all[:len(all)-1]
-		}
-		picked = all
-	} else {
-		seen := make(map[string]bool, count) //det:ok lookups only
-		for int64(len(picked)) < count {
-			x := z.byRank(n.randN(int(size)))
-			if seen[x.member] {
-				continue
+		return all
+	}
+	random := func() *zslNode { return z.byRank(n.randN(int(size))) }
+	picked := randDistinct(n, int(size), int(count), all, random, func(x *zslNode) string { return x.member })
+	if count*3 <= size && !o.big { // lpRandomPairsUnique keeps listpack order
+		slices.SortFunc(picked, func(a, b *zslNode) int {
+			if zslLess(a.score, a.member, b.score, b.member) {
+				return -1
 			}
-			seen[x.member] = true
-			picked = append(picked, x)
-		}
-		if !o.big { // lpRandomPairsUnique keeps listpack order
-			slices.SortFunc(picked, func(a, b *zslNode) int {
-				if zslLess(a.score, a.member, b.score, b.member) {
-					return -1
-				}
-				return 1
-			})
-		}
+			return 1
+		})
 	}
 	for _, x := range picked {
 		reply(x.member, x.score)

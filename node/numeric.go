@@ -13,7 +13,8 @@ import (
 // Redis's number parsing and formatting, one implementation of each, as
 // Redis 7.0.15 on x86-64 glibc behaves:
 //
-//   - string2ll (getLongLongFromObject): parseInt
+//   - string2ll (getLongLongFromObject): parseInt, and with the range
+//     checks of getRangeLongFromObjectOrReply: parseRangeLong, parsePositiveLong
 //   - strtoul (parseScanCursorOrReply): parseScanCursor
 //   - strtod (zslParseRange) and string2d (getDoubleFromObject): strtod, parseFloat
 //   - %.17g (addReplyDouble) and d2string: FormatFloat, d2string
@@ -28,6 +29,33 @@ import (
 // parseInt parses an integer argument as Redis's string2ll
 // (getLongLongFromObject): the whole string, no spaces, no leading zeros.
 func parseInt(b []byte) (int64, bool) { return wire.ParseInt(b) }
+
+// parseRangeLong is getRangeLongFromObjectOrReply: a long (string2ll)
+// within [min, max]. msg, when not empty, is the error for both a
+// non-integer and a value out of range; otherwise they are Redis's
+// "value is not an integer or out of range" and "value is out of range,
+// value must between min and max". It replies the error itself.
+func parseRangeLong(c *Client, arg []byte, min, max int64, msg string) (int64, bool) {
+	v, ok := parseInt(arg)
+	switch {
+	case !ok && msg == "":
+		c.addError(errNotInt)
+	case ok && (v < min || v > max) && msg == "":
+		c.addError("ERR value is out of range, value must between " +
+			strconv.FormatInt(min, 10) + " and " + strconv.FormatInt(max, 10))
+	case !ok || v < min || v > max:
+		c.addError(msg)
+	default:
+		return v, true
+	}
+	return 0, false
+}
+
+// parsePositiveLong is getPositiveLongFromObjectOrReply with Redis's
+// default message: a long in [0, LONG_MAX].
+func parsePositiveLong(c *Client, arg []byte) (int64, bool) {
+	return parseRangeLong(c, arg, 0, math.MaxInt64, "ERR value is out of range, must be positive")
+}
 
 // parseScanCursor is parseScanCursorOrReply: strtoul base 10 on the
 // argument up to a NUL, no leading space, nothing left over, no overflow.
