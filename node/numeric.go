@@ -96,35 +96,41 @@ func parseScanCursor(b []byte) (uint64, bool) {
 // ---------------------------------------------------------------------------
 // Doubles
 
-// strtod emulates glibc strtod on b (callers cut b at a NUL first when C
-// would). It returns the value, how many bytes were consumed (0 when no
-// conversion could be done) and whether the result overflowed to ±Inf or
-// underflowed to zero (ERANGE).
-func strtod(b []byte) (v float64, n int, erange bool) {
+// cFloat is what glibc's strtod and strtold read at the start of a
+// string: optional white space and sign, then "inf", "infinity", "nan",
+// "nan(chars)" (any case), or a decimal or "0x" hexadecimal mantissa with
+// an optional point and an optional exponent (e or p, a decimal power of
+// 10 or of 2).
+type cFloat struct {
+	n      int    // bytes consumed; 0 when nothing could be converted
+	neg    bool   // a '-' sign
+	kind   byte   // 'f' finite, 'i' infinite, 'n' NaN
+	hex    bool   // a "0x" mantissa: the value is digits * 2^exp
+	digits string // the mantissa digits without the point: value digits * 10^exp
+	exp    int64  // the exponent, the digits after the point taken off
+}
+
+// scanCFloat scans b as strtod/strtold do (callers cut b at a NUL first
+// when C would).
+func scanCFloat(b []byte) cFloat {
+	f := cFloat{kind: 'f'}
 	i := 0
 	for i < len(b) && isSpaceByte(b[i]) {
 		i++
 	}
-	neg := false
 	if i < len(b) && (b[i] == '+' || b[i] == '-') {
-		neg = b[i] == '-'
+		f.neg = b[i] == '-'
 		i++
 	}
-	sign := func(f float64) float64 {
-		if neg {
-			return -f
-		}
-		return f
-	}
 	rest := b[i:]
-	if hasPrefixFold(rest, "inf") {
-		m := 3
-		if hasPrefixFold(rest, "infinity") {
-			m = 8
-		}
-		return sign(math.Inf(1)), i + m, false
-	}
-	if hasPrefixFold(rest, "nan") {
+	switch {
+	case hasPrefixFold(rest, "infinity"):
+		f.kind, f.n = 'i', i+8
+		return f
+	case hasPrefixFold(rest, "inf"):
+		f.kind, f.n = 'i', i+3
+		return f
+	case hasPrefixFold(rest, "nan"):
 		m := 3
 		if m < len(rest) && rest[m] == '(' {
 			k := m + 1
@@ -135,82 +141,88 @@ func strtod(b []byte) (v float64, n int, erange bool) {
 				m = k + 1
 			}
 		}
-		return math.NaN(), i + m, false
+		f.kind, f.n = 'n', i+m
+		return f
 	}
-	if len(rest) >= 2 && rest[0] == '0' && (rest[1] == 'x' || rest[1] == 'X') {
-		j, digits := 2, 0
-		for j < len(rest) && isHexDigit(rest[j]) {
-			j++
-			digits++
-		}
-		if j < len(rest) && rest[j] == '.' {
-			k, frac := j+1, 0
-			for k < len(rest) && isHexDigit(rest[k]) {
-				k++
-				frac++
-			}
-			if digits+frac > 0 {
-				j = k
-				digits += frac
-			}
-		}
-		if digits == 0 { // just the "0"
-			return sign(0), i + 1, false
-		}
-		mant := string(rest[2:j])
-		exp := "0"
-		if j < len(rest) && (rest[j] == 'p' || rest[j] == 'P') {
-			k := j + 1
-			if k < len(rest) && (rest[k] == '+' || rest[k] == '-') {
-				k++
-			}
-			if k < len(rest) && isDigit(rest[k]) {
-				for k < len(rest) && isDigit(rest[k]) {
-					k++
-				}
-				exp = string(rest[j+1 : k])
-				j = k
-			}
-		}
-		f, err := strconv.ParseFloat("0x"+mant+"p"+exp, 64)
-		erange = err != nil || (f == 0 && strings.Trim(mant, "0.") != "")
-		return sign(f), i + j, erange
+	isDig, expLetter, j := isDigit, byte('e'), 0
+	if len(rest) >= 2 && rest[0] == '0' && rest[1]|0x20 == 'x' {
+		f.hex, isDig, expLetter, j = true, isHexDigit, 'p', 2
 	}
-	j, digits := 0, 0
-	for j < len(rest) && isDigit(rest[j]) {
+	start := j
+	for j < len(rest) && isDig(rest[j]) {
 		j++
-		digits++
 	}
+	intEnd, point := j, 0
 	if j < len(rest) && rest[j] == '.' {
-		k, frac := j+1, 0
-		for k < len(rest) && isDigit(rest[k]) {
-			k++
-			frac++
-		}
-		if digits+frac > 0 {
-			j = k
-			digits += frac
-		}
-	}
-	if digits == 0 {
-		return 0, 0, false
-	}
-	mant := rest[:j]
-	if j < len(rest) && (rest[j] == 'e' || rest[j] == 'E') {
 		k := j + 1
+		for k < len(rest) && isDig(rest[k]) {
+			k++
+		}
+		if intEnd > start || k > j+1 { // "5." and ".5", not "."
+			j, point = k, k-(j+1)
+		}
+	}
+	if j == start {
+		if f.hex { // "0x" without digits: just the "0"
+			f.hex, f.digits, f.n = false, "0", i+1
+		}
+		return f
+	}
+	f.digits = string(rest[start:intEnd])
+	if point > 0 {
+		f.digits += string(rest[intEnd+1 : j])
+	}
+	if j < len(rest) && rest[j]|0x20 == expLetter {
+		k := j + 1
+		eneg := k < len(rest) && rest[k] == '-'
 		if k < len(rest) && (rest[k] == '+' || rest[k] == '-') {
 			k++
 		}
-		if k < len(rest) && isDigit(rest[k]) {
-			for k < len(rest) && isDigit(rest[k]) {
-				k++
+		if k < len(rest) && isDigit(rest[k]) { // else the letter is not part of the number
+			for ; k < len(rest) && isDigit(rest[k]); k++ {
+				if f.exp < 1e12 {
+					f.exp = f.exp*10 + int64(rest[k]-'0')
+				}
+			}
+			if eneg {
+				f.exp = -f.exp
 			}
 			j = k
 		}
 	}
-	f, err := strconv.ParseFloat(string(rest[:j]), 64)
-	erange = err != nil || (f == 0 && strings.Trim(string(mant), "0.") != "")
-	return sign(f), i + j, erange
+	if f.hex {
+		f.exp -= 4 * int64(point)
+	} else {
+		f.exp -= int64(point)
+	}
+	f.n = i + j
+	return f
+}
+
+// strtod emulates glibc strtod on b (callers cut b at a NUL first when C
+// would). It returns the value, how many bytes were consumed (0 when no
+// conversion could be done) and whether the result overflowed to ±Inf or
+// underflowed to zero (ERANGE).
+func strtod(b []byte) (v float64, n int, erange bool) {
+	f := scanCFloat(b)
+	switch {
+	case f.kind == 'n':
+		return math.NaN(), f.n, false
+	case f.kind == 'i':
+		v = math.Inf(1)
+	case f.n > 0:
+		s := f.digits + "e" + strconv.FormatInt(f.exp, 10)
+		if f.hex {
+			s = "0x" + f.digits + "p" + strconv.FormatInt(f.exp, 10)
+		}
+		var err error
+		v, err = strconv.ParseFloat(s, 64)
+		erange = err != nil || (v == 0 && strings.Trim(f.digits, "0") != "")
+	}
+	if f.neg && f.n > 0 {
+		v = -v
+	}
+	return v, f.n, erange
 }
 
 // parseFloat parses a double argument as Redis's string2d
@@ -295,38 +307,29 @@ func parseLongDouble(b []byte) (longDouble, bool) {
 	if len(b) == 0 || len(b) >= ldMaxChars || isSpaceByte(b[0]) {
 		return longDouble{}, false
 	}
-	s := strings.ToLower(string(b))
-	neg := false
-	if s[0] == '+' || s[0] == '-' {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	f := ldNew()
-	switch s {
-	case "inf", "infinity":
-		f.SetInf(neg)
-		return longDouble{f}, true
-	}
-	// The value is mant * base^exp with base 10 or, after "0x", 2.
-	hex := strings.HasPrefix(s, "0x")
-	var mant *big.Int
-	var exp int64
-	var digits int // significant mantissa digits, for range screening
-	var ok bool
-	if hex {
-		mant, exp, digits, ok = ldScan(s[2:], 16, 'p')
-	} else {
-		mant, exp, digits, ok = ldScan(s, 10, 'e')
-	}
-	if !ok {
+	sc := scanCFloat(b)
+	if sc.n != len(b) || sc.kind == 'n' {
 		return longDouble{}, false
 	}
-	if mant.Sign() == 0 {
-		if neg {
+	f := ldNew()
+	if sc.kind == 'i' {
+		f.SetInf(sc.neg)
+		return longDouble{f}, true
+	}
+	// The value is mant * 10^exp, or mant * 2^exp for a hex float.
+	ds := strings.TrimLeft(sc.digits, "0")
+	if ds == "" {
+		if sc.neg {
 			f.Neg(f)
 		}
 		return longDouble{f}, true
 	}
+	hex, exp, digits := sc.hex, sc.exp, len(ds) // significant digits, for range screening
+	base := 10
+	if hex {
+		base = 16
+	}
+	mant, _ := new(big.Int).SetString(ds, base)
 	// Cheap range screening before exact arithmetic, so "1e999999999"
 	// costs nothing (overflow gives HUGE_VAL and underflow zero, both with
 	// ERANGE, which string2ld refuses); ldRound does the exact check.
@@ -357,78 +360,10 @@ func parseLongDouble(b []byte) (longDouble, bool) {
 	if !ldRound(f, num, den) {
 		return longDouble{}, false
 	}
-	if neg {
+	if sc.neg {
 		f.Neg(f)
 	}
 	return longDouble{f}, true
-}
-
-// ldScan parses digits[.digits][x[sign]decimal-digits] in the given base
-// (lower-case digits), x being the exponent letter, with at least one
-// mantissa digit and nothing left over. It returns the mantissa digits as
-// an integer, the exponent of the value mant * B^exp (B is 10 for base
-// 10, 2 for base 16) and the number of significant mantissa digits.
-func ldScan(s string, base int, expChar byte) (mant *big.Int, exp int64, digits int, ok bool) {
-	isDig := isDigit
-	fracScale := int64(1) // exponent units per fraction digit
-	if base == 16 {
-		isDig = func(ch byte) bool { return isDigit(ch) || ch >= 'a' && ch <= 'f' }
-		fracScale = 4
-	}
-	i := 0
-	var ds []byte
-	frac := int64(0)
-	for i < len(s) && isDig(s[i]) {
-		ds = append(ds, s[i])
-		i++
-	}
-	if i < len(s) && s[i] == '.' {
-		i++
-		for i < len(s) && isDig(s[i]) {
-			ds = append(ds, s[i])
-			i++
-			frac++
-		}
-	}
-	if len(ds) == 0 {
-		return nil, 0, 0, false
-	}
-	var e int64
-	if i < len(s) && s[i] == expChar {
-		i++
-		eneg := false
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			eneg = s[i] == '-'
-			i++
-		}
-		start := i
-		for i < len(s) && isDigit(s[i]) {
-			if e < 1e12 {
-				e = e*10 + int64(s[i]-'0')
-			}
-			i++
-		}
-		if i == start {
-			return nil, 0, 0, false // "1e", "1e+": strtold stops before the letter
-		}
-		if eneg {
-			e = -e
-		}
-	}
-	if i != len(s) {
-		return nil, 0, 0, false
-	}
-	// Strip leading zeros to count significant digits.
-	k := 0
-	for k < len(ds) && ds[k] == '0' {
-		k++
-	}
-	ds = ds[k:]
-	if len(ds) == 0 {
-		return new(big.Int), 0, 0, true
-	}
-	mant, _ = new(big.Int).SetString(string(ds), base)
-	return mant, e - fracScale*frac, len(ds), true
 }
 
 // ldRound sets f to num/den (both positive) rounded to a long double, as
