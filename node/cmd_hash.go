@@ -171,45 +171,10 @@ func hmgetCmd(n *Node, c *Client, args [][]byte) {
 }
 
 func hdelCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupWriteType(c, args[1], TypeHash)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	deleted := 0
-	for _, f := range args[2:] {
-		if o.Hash.Delete(str(f)) {
-			deleted++
-			if o.Hash.Len() == 0 {
-				break
-			}
-		}
-	}
-	if deleted > 0 {
-		if o.Hash.Len() == 0 {
-			n.removeKey(c.db, str(args[1]))
-		} else {
-			n.touch(c.db, str(args[1]))
-		}
-		n.propagate(c.db, args...)
-	}
-	c.addInt(int64(deleted))
+	n.removeMembers(c, args, TypeHash, func(o *Object, f string) bool { return o.Hash.Delete(f) })
 }
 
-func hlenCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupReadType(c, args[1], TypeHash)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	c.addInt(int64(o.Hash.Len()))
-}
+func hlenCmd(n *Node, c *Client, args [][]byte) { n.replyCard(c, args[1], TypeHash) }
 
 func hstrlenCmd(n *Node, c *Client, args [][]byte) {
 	o, ok := n.lookupReadType(c, args[1], TypeHash)

@@ -165,17 +165,7 @@ func listPopRangeReply(c *Client, l *List, front bool, count int64) int {
 
 // ---- read ----
 
-func llenCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupReadType(c, args[1], TypeList)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	c.addInt(int64(o.List.Len()))
-}
+func llenCmd(n *Node, c *Client, args [][]byte) { n.replyCard(c, args[1], TypeList) }
 
 // listIndex turns a Redis index (negative from the tail) into a position,
 // reporting whether it falls inside a list of length llen.

@@ -115,32 +115,7 @@ func saddCmd(n *Node, c *Client, args [][]byte) {
 }
 
 func sremCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupWriteType(c, args[1], TypeSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	deleted := 0
-	for _, m := range args[2:] {
-		if o.Set.Delete(str(m)) {
-			deleted++
-			if o.Set.Len() == 0 {
-				break
-			}
-		}
-	}
-	if deleted > 0 {
-		if o.Set.Len() == 0 {
-			n.removeKey(c.db, str(args[1]))
-		} else {
-			n.touch(c.db, str(args[1]))
-		}
-		n.propagate(c.db, args...)
-	}
-	c.addInt(int64(deleted))
+	n.removeMembers(c, args, TypeSet, func(o *Object, m string) bool { return o.Set.Delete(m) })
 }
 
 func smoveCmd(n *Node, c *Client, args [][]byte) {
@@ -219,17 +194,7 @@ func smismemberCmd(n *Node, c *Client, args [][]byte) {
 	}
 }
 
-func scardCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupReadType(c, args[1], TypeSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	c.addInt(int64(o.Set.Len()))
-}
+func scardCmd(n *Node, c *Client, args [][]byte) { n.replyCard(c, args[1], TypeSet) }
 
 // SMEMBERS is SINTER of one key in Redis 7.0.
 func smembersCmd(n *Node, c *Client, args [][]byte) {

@@ -373,49 +373,13 @@ options:
 }
 
 func zremCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupWriteType(c, args[1], TypeZSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	deleted := 0
-	removed := false
-	for _, m := range args[2:] {
-		if o.ZSet.Remove(str(m)) {
-			deleted++
-		}
-		if o.ZSet.Len() == 0 {
-			n.removeKey(c.db, str(args[1]))
-			removed = true
-			break
-		}
-	}
-	if deleted > 0 {
-		if !removed {
-			n.touch(c.db, str(args[1]))
-		}
-		n.propagate(c.db, args...)
-	}
-	c.addInt(int64(deleted))
+	n.removeMembers(c, args, TypeZSet, func(o *Object, m string) bool { return o.ZSet.Remove(m) })
 }
 
 // ---------------------------------------------------------------------------
 // Reads: ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZCOUNT, ZLEXCOUNT
 
-func zcardCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupReadType(c, args[1], TypeZSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	c.addInt(int64(o.ZSet.Len()))
-}
+func zcardCmd(n *Node, c *Client, args [][]byte) { n.replyCard(c, args[1], TypeZSet) }
 
 func zscoreCmd(n *Node, c *Client, args [][]byte) {
 	o, ok := n.lookupReadType(c, args[1], TypeZSet)
