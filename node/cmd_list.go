@@ -533,18 +533,15 @@ func lmpopCmd(n *Node, c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	for _, key := range keys {
-		o, ok := n.lookupWriteType(c, key, TypeList)
-		if !ok {
-			return
-		}
-		if o == nil {
-			continue
-		}
-		listServeMpop(n, c, key, o, front, count)
+	key, o, ok := n.firstNonEmpty(c, keys, TypeList)
+	if !ok {
 		return
 	}
-	c.addNullArray()
+	if o == nil {
+		c.addNullArray()
+		return
+	}
+	listServeMpop(n, c, key, o, front, count)
 }
 
 // listServeMpop pops up to count elements from the list o under key,
@@ -598,14 +595,11 @@ func listBlockingPop(n *Node, c *Client, keys [][]byte, front bool, count int64,
 		listServePop(n, c, key, o, front, count)
 		return
 	}
-	for _, key := range keys {
-		o, ok := n.lookupWriteType(c, key, TypeList)
-		if !ok {
-			return
-		}
-		if o == nil {
-			continue
-		}
+	key, o, ok := n.firstNonEmpty(c, keys, TypeList)
+	if !ok {
+		return
+	}
+	if o != nil {
 		listServePop(n, c, key, o, front, count)
 		return
 	}

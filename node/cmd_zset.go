@@ -1239,17 +1239,8 @@ func zmpopGeneric(n *Node, c *Client, args [][]byte, numkeysIdx int, blocking bo
 		if key, o, ok = n.zsetFirstReady(c, keys); !ok {
 			return
 		}
-	} else {
-		for _, k := range keys {
-			x, ok := n.lookupWriteType(c, k, TypeZSet)
-			if !ok {
-				return
-			}
-			if x != nil {
-				key, o = k, x
-				break
-			}
-		}
+	} else if key, o, ok = n.firstNonEmpty(c, keys, TypeZSet); !ok {
+		return
 	}
 	if o == nil {
 		if blocking && c.canBlock() {

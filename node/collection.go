@@ -50,3 +50,18 @@ func (n *Node) removeMembers(c *Client, args [][]byte, t ObjType, remove func(o 
 	}
 	c.addInt(int64(deleted))
 }
+
+// firstNonEmpty returns the first of keys that holds a value, as LMPOP,
+// ZMPOP and the blocking pops look for one; a value of another type than
+// t is WRONGTYPE (ok false, replied). key is nil when all are missing.
+func (n *Node) firstNonEmpty(c *Client, keys [][]byte, t ObjType) (key []byte, o *Object, ok bool) {
+	for _, k := range keys {
+		if o, ok = n.lookupWriteType(c, k, t); !ok {
+			return nil, nil, false
+		}
+		if o != nil {
+			return k, o, true
+		}
+	}
+	return nil, nil, true
+}
