@@ -1,7 +1,6 @@
 package node
 
 import (
-	"math"
 	"strconv"
 	"strings"
 
@@ -255,8 +254,7 @@ func hincrbyCmd(n *Node, c *Client, args [][]byte) {
 			return
 		}
 	}
-	if (incr < 0 && value < 0 && incr < math.MinInt64-value) ||
-		(incr > 0 && value > 0 && incr > maxInt-value) {
+	if addOverflows(value, incr) {
 		c.addError(errOverflow)
 		return
 	}

@@ -431,8 +431,7 @@ func (n *Node) incrDecr(c *Client, args [][]byte, incr int64) {
 			return
 		}
 	}
-	if (incr < 0 && value < 0 && incr < math.MinInt64-value) ||
-		(incr > 0 && value > 0 && incr > math.MaxInt64-value) {
+	if addOverflows(value, incr) {
 		c.addError(errOverflow)
 		return
 	}

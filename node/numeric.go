@@ -30,6 +30,13 @@ import (
 // (getLongLongFromObject): the whole string, no spaces, no leading zeros.
 func parseInt(b []byte) (int64, bool) { return wire.ParseInt(b) }
 
+// addOverflows reports whether value+incr overflows a long long, the check
+// of INCRBY and HINCRBY before they add.
+func addOverflows(value, incr int64) bool {
+	return (incr < 0 && value < 0 && incr < math.MinInt64-value) ||
+		(incr > 0 && value > 0 && incr > math.MaxInt64-value)
+}
+
 // parseRangeLong is getRangeLongFromObjectOrReply: a long (string2ll)
 // within [min, max]. msg, when not empty, is the error for both a
 // non-integer and a value out of range; otherwise they are Redis's
