@@ -14,7 +14,8 @@ import (
 // Redis 7.0.15 on x86-64 glibc behaves:
 //
 //   - string2ll (getLongLongFromObject): parseInt, and with the range
-//     checks of getRangeLongFromObjectOrReply: parseRangeLong, parsePositiveLong
+//     checks of getRangeLongFromObjectOrReply: parseRangeLong, parsePositiveLong;
+//     the long long overflow check of INCRBY/HINCRBY: addOverflows
 //   - strtoul (parseScanCursorOrReply): parseScanCursor
 //   - strtod (zslParseRange) and string2d (getDoubleFromObject): strtod, parseFloat
 //   - %.17g (addReplyDouble) and d2string: FormatFloat, d2string
