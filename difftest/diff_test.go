@@ -1,0 +1,138 @@
+package difftest
+
+import (
+	"flag"
+	"os"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if v := os.Getenv("DIFFTEST_CHECKS"); v != "" {
+		set := false
+		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
+		if !set {
+			flag.Set("rapid.checks", v)
+		}
+	}
+	os.Exit(m.Run())
+}
+
+type family struct {
+	weight int
+	f      func(*gen) []op
+}
+
+var (
+	fConn    = func(g *gen) []op { return g.connection() }
+	fKeys    = func(g *gen) []op { return g.keysFamily() }
+	fExpire  = func(g *gen) []op { return g.expire() }
+	fStrings = func(g *gen) []op { return g.strings() }
+	fHashes  = func(g *gen) []op { return g.hashes() }
+	fLists   = func(g *gen) []op { return g.lists() }
+	fSets    = func(g *gen) []op { return g.sets() }
+	fZsets   = func(g *gen) []op { return g.zsets() }
+	fTx      = func(g *gen) []op { return g.tx() }
+	fPubsub  = func(g *gen) []op { return g.pubsub() }
+)
+
+// suites: one mixing every family, and one focused on each family (with a
+// little of the key commands so that types collide).
+var suites = []struct {
+	name string
+	fams []family
+}{
+	{"mixed", []family{{3, fConn}, {8, fKeys}, {6, fExpire}, {12, fStrings}, {10, fHashes}, {12, fLists},
+		{10, fSets}, {14, fZsets}, {6, fTx}, {5, fPubsub}}},
+	{"strings", []family{{12, fStrings}, {2, fKeys}, {2, fExpire}}},
+	{"keys", []family{{8, fKeys}, {6, fExpire}, {3, fStrings}, {2, fLists}, {2, fSets}, {2, fConn}}},
+	{"hashes", []family{{12, fHashes}, {2, fKeys}}},
+	{"lists", []family{{12, fLists}, {2, fKeys}}},
+	{"sets", []family{{12, fSets}, {2, fKeys}}},
+	{"zsets", []family{{12, fZsets}, {3, fSets}, {1, fKeys}}},
+	{"tx", []family{{6, fTx}, {3, fStrings}, {2, fLists}, {1, fKeys}, {1, fExpire}}},
+	{"pubsub", []family{{10, fPubsub}, {1, fConn}}},
+}
+
+// TestDifferential sends random command sequences to redis-server and opdis
+// and compares every reply.
+func TestDifferential(t *testing.T) {
+	h := newHarness(t)
+	steps := envInt("DIFFTEST_STEPS", 50)
+	for _, suite := range suites {
+		t.Run(suite.name, func(t *testing.T) {
+			rapid.Check(t, func(rt *rapid.T) { h.sequence(rt, suite.fams, steps) })
+		})
+	}
+}
+
+func (h *harness) sequence(t *rapid.T, fams []family, steps int) {
+	s := newSession(t, h)
+	defer s.close()
+	g := &gen{t: t, s: s}
+	total := 0
+	for _, f := range fams {
+		total += f.weight
+	}
+	n := rapid.IntRange(1, steps).Draw(t, "commands")
+	for i := 0; i < n; i++ {
+		r := g.intn(0, total-1)
+		var fam family
+		for _, f := range fams {
+			if r < f.weight {
+				fam = f
+				break
+			}
+			r -= f.weight
+		}
+		for _, o := range fam.f(g) {
+			g.run(o)
+		}
+	}
+	s.compareState()
+}
+
+// mutate occasionally drops trailing arguments or adds a stray one.
+func (g *gen) mutate(args []string) []string {
+	switch r := g.intn(0, 99); {
+	case r < 2 && len(args) > 1:
+		return args[:g.intn(1, len(args)-1)]
+	case r == 2:
+		return append(append([]string(nil), args...), g.pick("junk", "1", ""))
+	}
+	return args
+}
+
+func (g *gen) run(o op) {
+	s := g.s
+	ci := o.conn
+	if ci < 0 {
+		ci = connA
+		if g.chance(12) {
+			ci = connB
+		}
+	}
+	if ci == connA && s.inMulti && (o.kind == opScan || o.kind == opRandom || o.kind == opPublish) {
+		ci = connB // their replies cannot be compared inside EXEC
+	}
+	switch o.kind {
+	case opPlain:
+		args := o.args
+		if !o.noMutate {
+			args = g.mutate(args)
+		}
+		s.do(ci, o.cmp, args...)
+	case opScan:
+		s.scanFull(ci, o.args, o.cur, o.pairs)
+	case opRandom:
+		s.random(ci, o)
+	case opPublish:
+		s.publish(ci, o.args)
+	case opSubscriber:
+		s.subscriber(o.args)
+	case opBlockServe:
+		s.blockServe(o)
+	}
+}

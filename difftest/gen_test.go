@@ -1,0 +1,228 @@
+package difftest
+
+import (
+	"strconv"
+	"strings"
+
+	"pgregory.net/rapid"
+)
+
+type opKind int
+
+const (
+	opPlain      opKind = iota
+	opScan              // full SCAN-family iteration
+	opRandom            // random reply: shape and membership only
+	opPublish           // PUBLISH + delivered messages on S
+	opSubscriber        // a command on S
+	opBlockServe        // C blocks, B pushes
+)
+
+// op is one generated step.
+type op struct {
+	kind     opKind
+	conn     int // -1: A most of the time, sometimes B
+	args     []string
+	cmp      cmpFn // nil: exact
+	noMutate bool
+
+	cur   int  // opScan: index of the cursor in args
+	pairs bool // opScan: HSCAN/ZSCAN
+
+	src      []string // opRandom: command reading the source collection
+	srcCmp   cmpFn
+	srcPairs bool
+	spec     randSpec
+	popKey   string // opRandom: SPOP key to re-synchronise
+
+	push []string // opBlockServe: B's command
+}
+
+func plain(args ...string) op { return op{conn: -1, args: args} }
+func with(f cmpFn, args ...string) op {
+	return op{conn: -1, args: args, cmp: f}
+}
+
+// gen draws arguments.
+type gen struct {
+	t *rapid.T
+	s *session
+}
+
+func (g *gen) intn(lo, hi int) int { return rapid.IntRange(lo, hi).Draw(g.t, "n") }
+
+func (g *gen) chance(pct int) bool { return g.intn(0, 99) < pct }
+
+func (g *gen) pick(xs ...string) string { return xs[g.intn(0, len(xs)-1)] }
+
+// pickCore draws from core most of the time, from extra otherwise.
+func (g *gen) pickCore(core, extra []string) string {
+	if len(extra) > 0 && g.chance(20) {
+		return g.pick(extra...)
+	}
+	return g.pick(core...)
+}
+
+// kw returns an option word, sometimes in lower or mixed case.
+func (g *gen) kw(w string) string {
+	switch g.intn(0, 9) {
+	case 0:
+		return strings.ToLower(w)
+	case 1:
+		if len(w) > 1 {
+			return strings.ToLower(w[:1]) + w[1:]
+		}
+	}
+	return w
+}
+
+// Key space: 6 keys per type plus shared names used by every family, so
+// WRONGTYPE happens.
+var prefixes = []string{"s", "h", "l", "t", "z"} // string, hash, list, set, zset
+
+func (g *gen) key(prefix string) string {
+	if g.chance(12) {
+		return "k" + strconv.Itoa(g.intn(0, 2))
+	}
+	if g.chance(5) {
+		return g.pick(prefixes...) + strconv.Itoa(g.intn(0, 5))
+	}
+	return prefix + strconv.Itoa(g.intn(0, 5))
+}
+
+func (g *gen) keys(prefix string, lo, hi int) []string {
+	n := g.intn(lo, hi)
+	ks := make([]string, n)
+	for i := range ks {
+		ks[i] = g.key(prefix)
+	}
+	return ks
+}
+
+func (g *gen) anyKey() string { return g.key(g.pick(prefixes...)) }
+
+var (
+	long70   = strings.Repeat("x", 70)
+	coreVals = []string{"v", "1", "hello", "42", "-7", "", "3.5"}
+	moreVals = []string{"0", "100", "abc", "hello world", "9223372036854775807", "-9223372036854775808",
+		"9223372036854775808", " 7", "7 ", "0x1f", "1e3", "inf", "-0.5", "\x00\xff\r\n", "é",
+		strings.Repeat("ab", 22), strings.Repeat("ab", 23), long70, "123456789012345678901"}
+	coreMembers = []string{"a", "b", "c", "1", "2", "3"}
+	moreMembers = []string{"d", "e", "10", "-5", "", "a b", "é", long70, "99999999999999999999", "1.5", "*", "A"}
+	coreInts    = []string{"1", "0", "-1", "2", "5", "10", "-3"}
+	moreInts    = []string{"100", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
+		"abc", "1.5", "", " 1", "+1", "007", "1e3"}
+	coreFloats = []string{"1.5", "0", "-2.25", "10", "0.1", "3"}
+	moreFloats = []string{"1e10", "abc", "inf", "-inf", "+inf", "nan", "1e400", "", "5e-3", "17", " 1", "1.0e2", "0x10", "-0"}
+	coreScores = []string{"1", "2", "3", "0", "-1", "1.5", "2.5"}
+	moreScores = []string{"-inf", "+inf", "inf", "10", "abc", "nan", "1e308", "0.1", "-0", "1e-5", "", "(1"}
+	coreFields = []string{"f0", "f1", "f2", "f3", "1", "2"}
+	moreFields = []string{"f4", "f5", "", "a b", long70, "é"}
+)
+
+func (g *gen) value() string  { return g.pickCore(coreVals, moreVals) }
+func (g *gen) member() string { return g.pickCore(coreMembers, moreMembers) }
+func (g *gen) field() string  { return g.pickCore(coreFields, moreFields) }
+func (g *gen) integer() string {
+	return g.pickCore(coreInts, moreInts)
+}
+func (g *gen) float() string { return g.pickCore(coreFloats, moreFloats) }
+func (g *gen) score() string { return g.pickCore(coreScores, moreScores) }
+
+// index is a list/range index.
+func (g *gen) index() string {
+	if g.chance(8) {
+		return g.pick("9223372036854775807", "-9223372036854775808", "abc", "1.5", "100")
+	}
+	return strconv.Itoa(g.intn(-6, 6))
+}
+
+// count is a small count for commands that can also take a huge one.
+func (g *gen) count() string {
+	if g.chance(8) {
+		return g.pick("abc", "-1", "0", "9223372036854775807", "1.5")
+	}
+	return strconv.Itoa(g.intn(1, 5))
+}
+
+func (g *gen) db() string {
+	if g.chance(8) {
+		return g.pick("16", "-1", "abc", "1.5")
+	}
+	return strconv.Itoa(g.intn(0, 2))
+}
+
+// Expiry times. Valid TTLs are large and all distinct within a sequence
+// (base + 10 s * sequence number), so GT/LT comparisons give the same answer
+// on both servers even though they see slightly different clocks.
+func (g *gen) gridSecs() int64 {
+	g.s.ttlSeq++
+	base := []int64{1000, 100000, 10000000}[g.intn(0, 2)]
+	return base + int64(g.s.ttlSeq)*10
+}
+
+func (g *gen) relSecs() string {
+	if g.chance(10) {
+		return g.pick("0", "-5", "abc", "9223372036854775807", "1.5", "", "4611686018427387")
+	}
+	return strconv.FormatInt(g.gridSecs(), 10)
+}
+
+func (g *gen) relMs() string {
+	if g.chance(10) {
+		return g.pick("0", "-5", "abc", "9223372036854775807", "1.5", "")
+	}
+	return strconv.FormatInt(g.gridSecs()*1000, 10)
+}
+
+func (g *gen) absSecs() string {
+	if g.chance(12) {
+		return g.pick("1", "0", "-1", "abc", "9223372036854775807")
+	}
+	return strconv.FormatInt(g.s.anchor+g.gridSecs(), 10)
+}
+
+func (g *gen) absMs() string {
+	if g.chance(12) {
+		return g.pick("1", "0", "-1", "abc", "9223372036854775807")
+	}
+	return strconv.FormatInt((g.s.anchor+g.gridSecs())*1000, 10)
+}
+
+// blockTimeout never returns 0 (block forever).
+func (g *gen) blockTimeout() string {
+	if g.chance(8) {
+		return g.pick("-1", "abc", "0.01x")
+	}
+	return "0.01"
+}
+
+func cat(parts ...[]string) []string {
+	var out []string
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out
+}
+
+func (g *gen) pairs(n int, k, v func() string) []string {
+	var out []string
+	for i := 0; i < n; i++ {
+		out = append(out, k(), v())
+	}
+	return out
+}
+
+func (g *gen) repeat(lo, hi int, f func() string) []string {
+	n := g.intn(lo, hi)
+	out := make([]string, n)
+	for i := range out {
+		out[i] = f()
+	}
+	return out
+}
+
+// choose runs one of the generators, the first ones most likely when shrinking.
+func (g *gen) choose(fs ...func() op) op {
+	return fs[g.intn(0, len(fs)-1)]()
+}
