@@ -9,7 +9,7 @@ func one(o op) []op { return []op{o} }
 // ---- connection ----
 
 func (g *gen) connection() []op {
-	return one(g.choose(
+	return one(g.chooseUniform(
 		func() op { return plain("PING") },
 		func() op { return plain("PING", g.value()) },
 		func() op { return plain("ECHO", g.value()) },
@@ -46,7 +46,7 @@ func (g *gen) scanOpts(withType bool) []string {
 }
 
 func (g *gen) keysFamily() []op {
-	return one(g.choose(
+	return one(g.chooseUniform(
 		func() op { return plain(cat([]string{"DEL"}, g.keys(g.pick(prefixes...), 1, 3))...) },
 		func() op { return plain(cat([]string{"EXISTS"}, g.keys(g.pick(prefixes...), 1, 3))...) },
 		func() op { return plain("TYPE", g.anyKey()) },
@@ -153,9 +153,9 @@ func (g *gen) setOpts() []string {
 	case 2:
 		o = append(o, []string{g.kw("PX"), g.relMs()})
 	case 3:
-		o = append(o, []string{g.kw("EXAT"), g.absSecs()})
+		o = append(o, []string{g.kw("EXAT"), g.setAbsSecs()})
 	case 4:
-		o = append(o, []string{g.kw("PXAT"), g.absMs()})
+		o = append(o, []string{g.kw("PXAT"), g.setAbsMs()})
 	case 5:
 		o = append(o, []string{g.kw("KEEPTTL")})
 	}
@@ -198,8 +198,8 @@ func (g *gen) offset() string {
 func (g *gen) strings() []op {
 	k := func() string { return g.key("s") }
 	return one(g.choose(
-		func() op { return plain("GET", k()) },
 		func() op { return plain(cat([]string{"SET", k(), g.value()}, g.setOpts())...) },
+		func() op { return plain("GET", k()) },
 		func() op { return plain("SETNX", k(), g.value()) },
 		func() op { return plain("SETEX", k(), g.relSecs(), g.value()) },
 		func() op { return plain("PSETEX", k(), g.relMs(), g.value()) },
@@ -354,6 +354,14 @@ func (g *gen) lists() []op {
 			return plain(a...)
 		},
 		// Blocking pops: the keys may be empty (a 10 ms timeout) or hold data.
+		func() op { return g.listBlocking() },
+		func() op { return g.listBlockServe() },
+	))
+}
+
+func (g *gen) listBlocking() op {
+	k := func() string { return g.key("l") }
+	return g.chooseUniform(
 		func() op {
 			return op{conn: -1, noMutate: true, args: cat([]string{g.pick("BLPOP", "BRPOP")}, g.keys("l", 1, 3), []string{g.blockTimeout()})}
 		},
@@ -370,8 +378,7 @@ func (g *gen) lists() []op {
 			}
 			return op{conn: -1, noMutate: true, args: a}
 		},
-		func() op { return g.listBlockServe() },
-	))
+	)
 }
 
 // listBlockServe: C blocks on list keys with a 1 s timeout, B pushes to one of them.
@@ -534,10 +541,14 @@ func (g *gen) zsets() []op {
 	return one(g.choose(
 		func() op {
 			a := cat([]string{"ZADD", k()}, g.zaddOpts())
+			n := g.intn(1, 3)
 			if g.chance(15) {
 				a = append(a, g.kw("INCR"))
+				if g.chance(90) {
+					n = 1
+				}
 			}
-			return plain(cat(a, g.pairs(g.intn(1, 3), g.score, g.member))...)
+			return plain(cat(a, g.pairs(n, g.score, g.member))...)
 		},
 		func() op { return plain("ZRANGE", k(), "0", "-1", "WITHSCORES") },
 		func() op { return plain("ZINCRBY", k(), g.score(), g.member()) },
@@ -592,9 +603,9 @@ func (g *gen) zsets() []op {
 			return plain(a...)
 		},
 		func() op {
-			return op{conn: -1, noMutate: true, args: cat([]string{g.pick("BZPOPMIN", "BZPOPMAX")}, g.keys("z", 1, 3), []string{g.blockTimeout()})}
-		},
-		func() op {
+			if g.chance(50) {
+				return op{conn: -1, noMutate: true, args: cat([]string{g.pick("BZPOPMIN", "BZPOPMAX")}, g.keys("z", 1, 3), []string{g.blockTimeout()})}
+			}
 			a := cat([]string{"BZMPOP", g.blockTimeout()}, g.numkeys("z"), []string{g.kw(g.pick("MIN", "MAX"))})
 			if g.chance(40) {
 				a = append(a, g.kw("COUNT"), g.pickCore([]string{"1", "2", "5"}, []string{"0", "-1"}))

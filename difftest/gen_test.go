@@ -1,6 +1,7 @@
 package difftest
 
 import (
+	"math/bits"
 	"strconv"
 	"strings"
 
@@ -49,15 +50,65 @@ type gen struct {
 	s *session
 }
 
-func (g *gen) intn(lo, hi int) int { return rapid.IntRange(lo, hi).Draw(g.t, "n") }
+// intn draws uniformly from [lo, hi]. rapid's IntRange is biased towards
+// small values, which would make every "2% of the time" far more frequent
+// and the first alternatives of every choice dominant. Uniform draws are
+// built from single bits (which shrink towards 0, so failures still shrink
+// towards the first alternatives).
+func (g *gen) intn(lo, hi int) int {
+	if hi <= lo {
+		return lo
+	}
+	return lo + uniform(hi-lo+1).Draw(g.t, "n")
+}
+
+var uniformGens = map[int]*rapid.Generator[int]{}
+
+func uniform(n int) *rapid.Generator[int] {
+	if u, ok := uniformGens[n]; ok {
+		return u
+	}
+	width := bits.Len(uint(n - 1))
+	u := rapid.Custom(func(t *rapid.T) int {
+		for {
+			v := 0
+			for i := 0; i < width; i++ {
+				v <<= 1
+				if rapid.Bool().Draw(t, "bit") {
+					v |= 1
+				}
+			}
+			if v < n {
+				return v
+			}
+		}
+	})
+	uniformGens[n] = u
+	return u
+}
 
 func (g *gen) chance(pct int) bool { return g.intn(0, 99) < pct }
 
 func (g *gen) pick(xs ...string) string { return xs[g.intn(0, len(xs)-1)] }
 
+// pool is a set of argument values: core ones most of the time, valid but
+// unusual extras sometimes, invalid ones rarely.
+type pool struct{ core, extra, bad []string }
+
+func (g *gen) from(p pool) string {
+	r := g.intn(0, 99)
+	switch {
+	case r < 4 && len(p.bad) > 0:
+		return g.pick(p.bad...)
+	case r < 20 && len(p.extra) > 0:
+		return g.pick(p.extra...)
+	}
+	return g.pick(p.core...)
+}
+
 // pickCore draws from core most of the time, from extra otherwise.
 func (g *gen) pickCore(core, extra []string) string {
-	if len(extra) > 0 && g.chance(20) {
+	if len(extra) > 0 && g.chance(8) {
 		return g.pick(extra...)
 	}
 	return g.pick(core...)
@@ -81,11 +132,14 @@ func (g *gen) kw(w string) string {
 var prefixes = []string{"s", "h", "l", "t", "z"} // string, hash, list, set, zset
 
 func (g *gen) key(prefix string) string {
-	if g.chance(12) {
+	switch r := g.intn(0, 99); {
+	case r < 8:
 		return "k" + strconv.Itoa(g.intn(0, 2))
+	case r < 11:
+		prefix = g.pick(prefixes...)
 	}
-	if g.chance(5) {
-		return g.pick(prefixes...) + strconv.Itoa(g.intn(0, 5))
+	if g.chance(60) {
+		return prefix + strconv.Itoa(g.intn(0, 2))
 	}
 	return prefix + strconv.Itoa(g.intn(0, 5))
 }
@@ -102,51 +156,58 @@ func (g *gen) keys(prefix string, lo, hi int) []string {
 func (g *gen) anyKey() string { return g.key(g.pick(prefixes...)) }
 
 var (
-	long70   = strings.Repeat("x", 70)
-	coreVals = []string{"v", "1", "hello", "42", "-7", "", "3.5"}
-	moreVals = []string{"0", "100", "abc", "hello world", "9223372036854775807", "-9223372036854775808",
-		"9223372036854775808", " 7", "7 ", "0x1f", "1e3", "inf", "-0.5", "\x00\xff\r\n", "é",
-		strings.Repeat("ab", 22), strings.Repeat("ab", 23), long70, "123456789012345678901"}
+	long70 = strings.Repeat("x", 70)
+	values = pool{
+		core: []string{"v", "1", "hello", "42", "-7", "", "3.5"},
+		extra: []string{"0", "100", "abc", "hello world", "9223372036854775807", "-9223372036854775808",
+			"9223372036854775808", " 7", "7 ", "0x1f", "1e3", "inf", "-0.5", "\x00\xff\r\n", "é",
+			strings.Repeat("ab", 22), strings.Repeat("ab", 23), long70, "123456789012345678901", "10000"},
+	}
 	coreMembers = []string{"a", "b", "c", "1", "2", "3"}
-	moreMembers = []string{"d", "e", "10", "-5", "", "a b", "é", long70, "99999999999999999999", "1.5", "*", "A"}
-	coreInts    = []string{"1", "0", "-1", "2", "5", "10", "-3"}
-	moreInts    = []string{"100", "9223372036854775807", "-9223372036854775808", "9223372036854775808",
-		"abc", "1.5", "", " 1", "+1", "007", "1e3"}
-	coreFloats = []string{"1.5", "0", "-2.25", "10", "0.1", "3"}
-	moreFloats = []string{"1e10", "abc", "inf", "-inf", "+inf", "nan", "1e400", "", "5e-3", "17", " 1", "1.0e2", "0x10", "-0"}
+	members     = pool{core: coreMembers,
+		extra: []string{"d", "e", "10", "-5", "", "a b", "é", long70, "99999999999999999999", "1.5", "*", "A"}}
+	ints = pool{
+		core:  []string{"1", "0", "-1", "2", "5", "10", "-3"},
+		extra: []string{"100", "9223372036854775807", "-9223372036854775808", "-9223372036854775807", "4611686018427387904"},
+		bad:   []string{"abc", "1.5", "", " 1", "+1", "007", "1e3", "9223372036854775808"},
+	}
+	floats = pool{
+		core:  []string{"1.5", "0", "-2.25", "10", "0.1", "3"},
+		extra: []string{"1e10", "inf", "-inf", "+inf", "5e-3", "17", "1.0e2", "-0", "1e308", "0.3"},
+		bad:   []string{"abc", "nan", "1e400", "", "0x10", " 1", "1.5.5"},
+	}
 	coreScores = []string{"1", "2", "3", "0", "-1", "1.5", "2.5"}
-	moreScores = []string{"-inf", "+inf", "inf", "10", "abc", "nan", "1e308", "0.1", "-0", "1e-5", "", "(1"}
-	coreFields = []string{"f0", "f1", "f2", "f3", "1", "2"}
-	moreFields = []string{"f4", "f5", "", "a b", long70, "é"}
+	scores     = pool{
+		core:  coreScores,
+		extra: []string{"-inf", "+inf", "inf", "10", "1e308", "0.1", "-0", "1e-5", "100"},
+		bad:   []string{"abc", "nan", "", "(1"},
+	}
+	fields = pool{
+		core:  []string{"f0", "f1", "f2", "f3", "1", "2"},
+		extra: []string{"f4", "f5", "", "a b", long70, "é"},
+	}
 )
 
-func (g *gen) value() string  { return g.pickCore(coreVals, moreVals) }
-func (g *gen) member() string { return g.pickCore(coreMembers, moreMembers) }
-func (g *gen) field() string  { return g.pickCore(coreFields, moreFields) }
-func (g *gen) integer() string {
-	return g.pickCore(coreInts, moreInts)
-}
-func (g *gen) float() string { return g.pickCore(coreFloats, moreFloats) }
-func (g *gen) score() string { return g.pickCore(coreScores, moreScores) }
+func (g *gen) value() string   { return g.from(values) }
+func (g *gen) member() string  { return g.from(members) }
+func (g *gen) field() string   { return g.from(fields) }
+func (g *gen) integer() string { return g.from(ints) }
+func (g *gen) float() string   { return g.from(floats) }
+func (g *gen) score() string   { return g.from(scores) }
 
 // index is a list/range index.
 func (g *gen) index() string {
-	if g.chance(8) {
-		return g.pick("9223372036854775807", "-9223372036854775808", "abc", "1.5", "100")
+	switch r := g.intn(0, 99); {
+	case r < 2:
+		return g.pick("abc", "1.5", "")
+	case r < 7:
+		return g.pick("9223372036854775807", "-9223372036854775808", "100", "-100")
 	}
 	return strconv.Itoa(g.intn(-6, 6))
 }
 
-// count is a small count for commands that can also take a huge one.
-func (g *gen) count() string {
-	if g.chance(8) {
-		return g.pick("abc", "-1", "0", "9223372036854775807", "1.5")
-	}
-	return strconv.Itoa(g.intn(1, 5))
-}
-
 func (g *gen) db() string {
-	if g.chance(8) {
+	if g.chance(4) {
 		return g.pick("16", "-1", "abc", "1.5")
 	}
 	return strconv.Itoa(g.intn(0, 2))
@@ -162,28 +223,45 @@ func (g *gen) gridSecs() int64 {
 }
 
 func (g *gen) relSecs() string {
-	if g.chance(10) {
+	if g.chance(5) {
 		return g.pick("0", "-5", "abc", "9223372036854775807", "1.5", "", "4611686018427387")
 	}
 	return strconv.FormatInt(g.gridSecs(), 10)
 }
 
 func (g *gen) relMs() string {
-	if g.chance(10) {
+	if g.chance(5) {
 		return g.pick("0", "-5", "abc", "9223372036854775807", "1.5", "")
 	}
 	return strconv.FormatInt(g.gridSecs()*1000, 10)
 }
 
 func (g *gen) absSecs() string {
-	if g.chance(12) {
+	if g.chance(8) {
 		return g.pick("1", "0", "-1", "abc", "9223372036854775807")
 	}
 	return strconv.FormatInt(g.s.anchor+g.gridSecs(), 10)
 }
 
+// setAbsSecs is absSecs for SET EXAT and GETEX: never a time in the past,
+// because SET keeps an already expired key until expiry removes it (lazily or
+// in the background), which makes DBSIZE/KEYS timing dependent.
+func (g *gen) setAbsSecs() string {
+	if g.chance(4) {
+		return g.pick("0", "-1", "abc", "9223372036854775807")
+	}
+	return strconv.FormatInt(g.s.anchor+g.gridSecs(), 10)
+}
+
+func (g *gen) setAbsMs() string {
+	if g.chance(4) {
+		return g.pick("0", "-1", "abc", "9223372036854775807")
+	}
+	return strconv.FormatInt((g.s.anchor+g.gridSecs())*1000, 10)
+}
+
 func (g *gen) absMs() string {
-	if g.chance(12) {
+	if g.chance(8) {
 		return g.pick("1", "0", "-1", "abc", "9223372036854775807")
 	}
 	return strconv.FormatInt((g.s.anchor+g.gridSecs())*1000, 10)
@@ -191,7 +269,7 @@ func (g *gen) absMs() string {
 
 // blockTimeout never returns 0 (block forever).
 func (g *gen) blockTimeout() string {
-	if g.chance(8) {
+	if g.chance(4) {
 		return g.pick("-1", "abc", "0.01x")
 	}
 	return "0.01"
@@ -222,7 +300,14 @@ func (g *gen) repeat(lo, hi int, f func() string) []string {
 	return out
 }
 
-// choose runs one of the generators, the first ones most likely when shrinking.
+// choose runs one of the generators. The first one (the family's "add data"
+// command) gets a quarter of the draws so that collections fill up; failures
+// shrink towards it.
 func (g *gen) choose(fs ...func() op) op {
+	if g.chance(25) {
+		return fs[0]()
+	}
 	return fs[g.intn(0, len(fs)-1)]()
 }
+
+func (g *gen) chooseUniform(fs ...func() op) op { return fs[g.intn(0, len(fs)-1)]() }

@@ -3,6 +3,7 @@ package difftest
 import (
 	"fmt"
 	"os"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -176,6 +177,7 @@ func (s *session) check(ci int, f cmpFn, args []string, v [2]Value) {
 	if msg := f(v[0], v[1]); msg != "" {
 		s.mismatch(connNames[ci]+"> "+quoteArgs(args), v, msg)
 	}
+	stats.count(name, v[0])
 	if ci != connA {
 		return
 	}
@@ -467,4 +469,39 @@ func envInt(name string, def int) int {
 		return atoiOr(v, def)
 	}
 	return def
+}
+
+// cmdStats counts the commands sent and how many failed, printed with
+// DIFFTEST_STATS=1 to judge the generators.
+type cmdStats map[string]*[3]int // total, errors, null/empty
+
+var stats = cmdStats{}
+
+func (st cmdStats) count(name string, v Value) {
+	c := st[name]
+	if c == nil {
+		c = new([3]int)
+		st[name] = c
+	}
+	c[0]++
+	if v.isErr() {
+		c[1]++
+	} else if v.Null || (v.Kind == '*' && len(v.Elems) == 0) {
+		c[2]++
+	}
+}
+
+func (st cmdStats) report() string {
+	names := make([]string, 0, len(st))
+	for n := range st {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-18s %7s %7s %7s\n", "command", "sent", "errors", "empty")
+	for _, n := range names {
+		c := st[n]
+		fmt.Fprintf(&b, "%-18s %7d %7d %7d\n", n, c[0], c[1], c[2])
+	}
+	return b.String()
 }
