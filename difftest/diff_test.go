@@ -104,9 +104,9 @@ func (h *harness) sequence(t *rapid.T, fams []family, steps int) {
 // mutate occasionally drops trailing arguments or adds a stray one.
 func (g *gen) mutate(args []string) []string {
 	switch r := g.intn(0, 99); {
-	case r == 0 && len(args) > 1:
+	case r == 99 && len(args) > 1:
 		return args[:g.intn(1, len(args)-1)]
-	case r == 1:
+	case r == 98:
 		return append(append([]string(nil), args...), g.pick("junk", "1", ""))
 	}
 	return args

@@ -87,7 +87,8 @@ func uniform(n int) *rapid.Generator[int] {
 	return u
 }
 
-func (g *gen) chance(pct int) bool { return g.intn(0, 99) < pct }
+// chance is true pct% of the time; it shrinks to false (the plain path).
+func (g *gen) chance(pct int) bool { return g.intn(0, 99) >= 100-pct }
 
 func (g *gen) pick(xs ...string) string { return xs[g.intn(0, len(xs)-1)] }
 
@@ -96,11 +97,11 @@ func (g *gen) pick(xs ...string) string { return xs[g.intn(0, len(xs)-1)] }
 type pool struct{ core, extra, bad []string }
 
 func (g *gen) from(p pool) string {
-	r := g.intn(0, 99)
+	r := g.intn(0, 99) // shrinks towards the core values
 	switch {
-	case r < 4 && len(p.bad) > 0:
+	case r >= 96 && len(p.bad) > 0:
 		return g.pick(p.bad...)
-	case r < 20 && len(p.extra) > 0:
+	case r >= 80 && len(p.extra) > 0:
 		return g.pick(p.extra...)
 	}
 	return g.pick(p.core...)
@@ -117,9 +118,9 @@ func (g *gen) pickCore(core, extra []string) string {
 // kw returns an option word, sometimes in lower or mixed case.
 func (g *gen) kw(w string) string {
 	switch g.intn(0, 9) {
-	case 0:
+	case 9:
 		return strings.ToLower(w)
-	case 1:
+	case 8:
 		if len(w) > 1 {
 			return strings.ToLower(w[:1]) + w[1:]
 		}
@@ -133,9 +134,9 @@ var prefixes = []string{"s", "h", "l", "t", "z"} // string, hash, list, set, zse
 
 func (g *gen) key(prefix string) string {
 	switch r := g.intn(0, 99); {
-	case r < 8:
+	case r >= 92:
 		return "k" + strconv.Itoa(g.intn(0, 2))
-	case r < 11:
+	case r >= 89:
 		prefix = g.pick(prefixes...)
 	}
 	if g.chance(60) {
@@ -198,9 +199,9 @@ func (g *gen) score() string   { return g.from(scores) }
 // index is a list/range index.
 func (g *gen) index() string {
 	switch r := g.intn(0, 99); {
-	case r < 2:
+	case r >= 98:
 		return g.pick("abc", "1.5", "")
-	case r < 7:
+	case r >= 93:
 		return g.pick("9223372036854775807", "-9223372036854775808", "100", "-100")
 	}
 	return strconv.Itoa(g.intn(-6, 6))
