@@ -9,14 +9,17 @@ import (
 	"pgregory.net/rapid"
 )
 
+// TestMain maps DIFFTEST_CHECKS and DIFFTEST_STEPS onto rapid's flags
+// (explicit -rapid.checks / -rapid.steps win).
 func TestMain(m *testing.M) {
 	flag.Parse()
-	if v := os.Getenv("DIFFTEST_CHECKS"); v != "" {
-		set := false
-		flag.Visit(func(f *flag.Flag) { set = set || f.Name == "rapid.checks" })
-		if !set {
-			flag.Set("rapid.checks", v)
-		}
+	set := map[string]bool{}
+	flag.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if v := os.Getenv("DIFFTEST_CHECKS"); v != "" && !set["rapid.checks"] {
+		flag.Set("rapid.checks", v)
+	}
+	if !set["rapid.steps"] {
+		flag.Set("rapid.steps", fmt.Sprint(envInt("DIFFTEST_STEPS", 50)))
 	}
 	os.Exit(m.Run())
 }
@@ -61,10 +64,9 @@ var suites = []struct {
 // and compares every reply.
 func TestDifferential(t *testing.T) {
 	h := newHarness(t)
-	steps := envInt("DIFFTEST_STEPS", 50)
 	for _, suite := range suites {
 		t.Run(suite.name, func(t *testing.T) {
-			rapid.Check(t, func(rt *rapid.T) { h.sequence(rt, suite.fams, steps) })
+			rapid.Check(t, func(rt *rapid.T) { h.sequence(rt, suite.fams) })
 		})
 	}
 	if os.Getenv("DIFFTEST_STATS") != "" {
@@ -72,7 +74,10 @@ func TestDifferential(t *testing.T) {
 	}
 }
 
-func (h *harness) sequence(t *rapid.T, fams []family, steps int) {
+// sequence is one rapid check: a fresh session, rapid.steps steps on
+// average (t.Repeat, so that failures shrink by dropping whole steps), then a
+// comparison of the whole keyspace.
+func (h *harness) sequence(t *rapid.T, fams []family) {
 	s := newSession(t, h)
 	defer s.close()
 	g := &gen{t: t, s: s}
@@ -80,8 +85,7 @@ func (h *harness) sequence(t *rapid.T, fams []family, steps int) {
 	for _, f := range fams {
 		total += f.weight
 	}
-	n := g.intn(1, steps)
-	for i := 0; i < n; i++ {
+	t.Repeat(map[string]func(*rapid.T){"step": func(t *rapid.T) {
 		r := g.intn(0, total-1)
 		var fam family
 		for _, f := range fams {
@@ -94,7 +98,7 @@ func (h *harness) sequence(t *rapid.T, fams []family, steps int) {
 		for _, o := range fam.f(g) {
 			g.run(o)
 		}
-	}
+	}})
 	s.compareState()
 	if os.Getenv("DIFFTEST_LOG") != "" {
 		fmt.Printf("--- sequence\n%s", s.sequence())
@@ -121,7 +125,7 @@ func (g *gen) run(o op) {
 			ci = connB
 		}
 	}
-	if ci == connA && s.inMulti && (o.kind == opScan || o.kind == opRandom || o.kind == opPublish) {
+	if ci == connA && s.inMulti && (o.kind == opScan || o.kind == opRandom || o.kind == opPublish || o.kind == opLex) {
 		ci = connB // their replies cannot be compared inside EXEC
 	}
 	switch o.kind {
@@ -141,5 +145,7 @@ func (g *gen) run(o op) {
 		s.subscriber(o.args)
 	case opBlockServe:
 		s.blockServe(o)
+	case opLex:
+		s.lex(ci, o, g.mutate(o.args))
 	}
 }

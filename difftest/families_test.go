@@ -558,8 +558,15 @@ func (g *gen) zsets() []op {
 		func() op { return plain(cat([]string{"ZMSCORE", k()}, g.repeat(1, 3, g.member))...) },
 		func() op { return plain(g.pick("ZRANK", "ZREVRANK"), k(), g.member()) },
 		func() op { return plain("ZCOUNT", k(), g.srange(), g.srange()) },
-		func() op { return plain("ZLEXCOUNT", k(), g.lrange(), g.lrange()) },
-		func() op { return plain(cat([]string{"ZRANGE", k()}, g.zrangeSpec())...) },
+		func() op { return lexOp(1, "", "ZLEXCOUNT", k(), g.lrange(), g.lrange()) },
+		func() op {
+			spec, lex := g.zrangeSpec()
+			a := cat([]string{"ZRANGE", k()}, spec)
+			if lex {
+				return lexOp(1, "", a...)
+			}
+			return plain(a...)
+		},
 		func() op {
 			a := []string{g.pick("ZRANGEBYSCORE", "ZREVRANGEBYSCORE"), k(), g.srange(), g.srange()}
 			if g.chance(40) {
@@ -575,7 +582,7 @@ func (g *gen) zsets() []op {
 			if g.chance(30) {
 				a = append(a, g.limit()...)
 			}
-			return plain(a...)
+			return lexOp(1, "", a...)
 		},
 		func() op {
 			a := []string{"ZREVRANGE", k(), g.index(), g.index()}
@@ -584,10 +591,21 @@ func (g *gen) zsets() []op {
 			}
 			return plain(a...)
 		},
-		func() op { return plain(cat([]string{"ZRANGESTORE", k(), k()}, g.zrangeSpec())...) },
+		func() op {
+			spec, lex := g.zrangeSpec()
+			dst := k()
+			a := cat([]string{"ZRANGESTORE", dst, k()}, spec)
+			if lex {
+				return lexOp(2, dst, a...)
+			}
+			return plain(a...)
+		},
 		func() op { return plain("ZREMRANGEBYRANK", k(), g.index(), g.index()) },
 		func() op { return plain("ZREMRANGEBYSCORE", k(), g.srange(), g.srange()) },
-		func() op { return plain("ZREMRANGEBYLEX", k(), g.lrange(), g.lrange()) },
+		func() op {
+			key := k()
+			return lexOp(1, key, "ZREMRANGEBYLEX", key, g.lrange(), g.lrange())
+		},
 		func() op {
 			a := []string{g.pick("ZPOPMIN", "ZPOPMAX"), k()}
 			if g.chance(40) {
@@ -662,8 +680,14 @@ func (g *gen) zsets() []op {
 
 func (g *gen) repeatKeys() []string { return g.repeat(1, 3, g.zkey) }
 
-// zrangeSpec is the part of ZRANGE after the key(s).
-func (g *gen) zrangeSpec() []string {
+// lexOp is a lex-range command on the zset args[keyIdx]; dst is the key it
+// writes, if any.
+func lexOp(keyIdx int, dst string, args ...string) op {
+	return op{kind: opLex, conn: -1, args: args, lexKey: args[keyIdx], popKey: dst}
+}
+
+// zrangeSpec is the part of ZRANGE after the key(s); lex tells BYLEX.
+func (g *gen) zrangeSpec() (spec []string, lex bool) {
 	var a []string
 	mode := g.intn(0, 2)
 	switch mode {
@@ -683,7 +707,7 @@ func (g *gen) zrangeSpec() []string {
 	if g.chance(35) {
 		a = append(a, g.kw("WITHSCORES"))
 	}
-	return a
+	return a, mode == 2
 }
 
 func (g *gen) zsetBlockServe() op {

@@ -17,6 +17,7 @@ const (
 	opPublish           // PUBLISH + delivered messages on S
 	opSubscriber        // a command on S
 	opBlockServe        // C blocks, B pushes
+	opLex               // lex range on a zset: undefined on mixed scores in a skiplist
 )
 
 // op is one generated step.
@@ -34,7 +35,8 @@ type op struct {
 	srcCmp   cmpFn
 	srcPairs bool
 	spec     randSpec
-	popKey   string // opRandom: SPOP key to re-synchronise
+	popKey   string // opRandom: SPOP key to re-synchronise; opLex: key written
+	lexKey   string // opLex: the zset read
 
 	push []string // opBlockServe: B's command
 }
