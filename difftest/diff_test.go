@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -80,12 +81,15 @@ func TestDifferential(t *testing.T) {
 func (h *harness) sequence(t *rapid.T, fams []family) {
 	s := newSession(t, h)
 	defer s.close()
-	g := &gen{t: t, s: s}
+	g := &gen{s: s}
 	total := 0
 	for _, f := range fams {
 		total += f.weight
 	}
-	t.Repeat(map[string]func(*rapid.T){"step": func(t *rapid.T) {
+	// Each step is drawn as one value (so a failure's log shows one line
+	// per step, not one per random number), then run.
+	stepGen := rapid.Custom(func(t *rapid.T) steps {
+		g.t = t
 		r := g.intn(0, total-1)
 		var fam family
 		for _, f := range fams {
@@ -95,14 +99,32 @@ func (h *harness) sequence(t *rapid.T, fams []family) {
 			}
 			r -= f.weight
 		}
-		for _, o := range fam.f(g) {
-			g.run(o)
+		ops := fam.f(g)
+		for i := range ops {
+			g.finish(&ops[i])
+		}
+		return ops
+	})
+	t.Repeat(map[string]func(*rapid.T){"step": func(t *rapid.T) {
+		for _, o := range stepGen.Draw(t, "step") {
+			s.run(o)
 		}
 	}})
 	s.compareState()
 	if os.Getenv("DIFFTEST_LOG") != "" {
 		fmt.Printf("--- sequence\n%s", s.sequence())
 	}
+}
+
+// steps is what one step draws; it prints as the commands.
+type steps []op
+
+func (st steps) GoString() string {
+	parts := make([]string, len(st))
+	for i, o := range st {
+		parts[i] = quoteArgs(o.args)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // mutate occasionally drops trailing arguments or adds a stray one.
@@ -116,25 +138,27 @@ func (g *gen) mutate(args []string) []string {
 	return args
 }
 
-func (g *gen) run(o op) {
-	s := g.s
-	ci := o.conn
-	if ci < 0 {
-		ci = connA
+// finish draws what is left of an op: its connection and argument mutation.
+func (g *gen) finish(o *op) {
+	if o.conn < 0 {
+		o.conn = connA
 		if g.chance(12) {
-			ci = connB
+			o.conn = connB
 		}
 	}
+	if (o.kind == opPlain || o.kind == opLex) && !o.noMutate {
+		o.args = g.mutate(o.args)
+	}
+}
+
+func (s *session) run(o op) {
+	ci := o.conn
 	if ci == connA && s.inMulti && (o.kind == opScan || o.kind == opRandom || o.kind == opPublish || o.kind == opLex) {
 		ci = connB // their replies cannot be compared inside EXEC
 	}
 	switch o.kind {
 	case opPlain:
-		args := o.args
-		if !o.noMutate {
-			args = g.mutate(args)
-		}
-		s.do(ci, o.cmp, args...)
+		s.do(ci, o.cmp, o.args...)
 	case opScan:
 		s.scanFull(ci, o.args, o.cur, o.pairs)
 	case opRandom:
@@ -146,6 +170,6 @@ func (g *gen) run(o op) {
 	case opBlockServe:
 		s.blockServe(o)
 	case opLex:
-		s.lex(ci, o, g.mutate(o.args))
+		s.lex(ci, o)
 	}
 }

@@ -307,7 +307,8 @@ func (s *session) random(ci int, o op) {
 // the same score the result is undefined in Redis (it depends on the random
 // skiplist levels), so then only the reply's shape is compared and the key
 // the command writes, if any, is deleted on both servers.
-func (s *session) lex(ci int, o op, args []string) {
+func (s *session) lex(ci int, o op) {
+	args := o.args
 	enc := s.peek(ci, "OBJECT", "ENCODING", o.lexKey)
 	undefined := false
 	if enc[0].Kind == '$' && enc[0].Str == "skiplist" {
