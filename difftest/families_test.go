@@ -388,22 +388,25 @@ func (g *gen) listBlockServe() op {
 		ks = append(ks, "l"+strconv.Itoa(g.intn(0, 5)))
 	}
 	var a []string
+	dst := ""
 	switch g.intn(0, 4) {
 	case 0:
 		a = cat([]string{"BLPOP"}, ks, []string{"1"})
 	case 1:
 		a = cat([]string{"BRPOP"}, ks, []string{"1"})
 	case 2:
-		a = []string{"BLMOVE", ks[0], "l" + strconv.Itoa(g.intn(0, 5)), g.side(), g.side(), "1"}
+		dst = "l" + strconv.Itoa(g.intn(0, 5))
+		a = []string{"BLMOVE", ks[0], dst, g.side(), g.side(), "1"}
 		ks = ks[:1]
 	case 3:
-		a = []string{"BRPOPLPUSH", ks[0], "l" + strconv.Itoa(g.intn(0, 5)), "1"}
+		dst = "l" + strconv.Itoa(g.intn(0, 5))
+		a = []string{"BRPOPLPUSH", ks[0], dst, "1"}
 		ks = ks[:1]
 	case 4:
 		a = cat([]string{"BLMPOP", "1", strconv.Itoa(len(ks))}, ks, []string{g.side(), "COUNT", strconv.Itoa(g.intn(1, 3))})
 	}
 	push := cat([]string{g.pick("LPUSH", "RPUSH"), ks[g.intn(0, len(ks)-1)]}, g.repeat(1, 3, g.lval))
-	return op{kind: opBlockServe, args: a, push: push}
+	return op{kind: opBlockServe, args: a, push: push, blockKeys: ks, blockDst: dst, blockType: "list"}
 }
 
 // ---- sets ----
@@ -725,7 +728,7 @@ func (g *gen) zsetBlockServe() op {
 		a = cat([]string{"BZMPOP", "1", strconv.Itoa(len(ks))}, ks, []string{g.pick("MIN", "MAX"), "COUNT", strconv.Itoa(g.intn(1, 3))})
 	}
 	push := cat([]string{"ZADD", ks[g.intn(0, len(ks)-1)]}, g.pairs(g.intn(1, 2), func() string { return g.pick(coreScores...) }, g.member))
-	return op{kind: opBlockServe, args: a, push: push}
+	return op{kind: opBlockServe, args: a, push: push, blockKeys: ks}
 }
 
 // ---- transactions ----

@@ -38,7 +38,10 @@ type op struct {
 	popKey   string // opRandom: SPOP key to re-synchronise; opLex: key written
 	lexKey   string // opLex: the zset read
 
-	push []string // opBlockServe: B's command
+	push      []string // opBlockServe: B's command
+	blockKeys []string // opBlockServe: the keys C waits on
+	blockDst  string   // opBlockServe: BLMOVE's destination
+	blockType string   // opBlockServe: the type blockDst must have
 }
 
 func plain(args ...string) op { return op{conn: -1, args: args} }

@@ -447,14 +447,33 @@ func unsubAll(a, b Value) string {
 }
 
 // blockServe parks C in a blocking command, has B add data to the key, and
-// compares what C receives.
+// compares what C receives. C must really be blocked before B's command runs,
+// or the two servers could order the commands differently (the servers see
+// two connections): so the op runs only when none of the keys exists (then C
+// blocks, or B's data is what C finds either way). When a key exists C's
+// command is answered at once and is run synchronously instead. A BLMOVE
+// whose destination has the wrong type is not run at all (served while
+// blocked it keeps waiting, run directly it fails).
 func (s *session) blockServe(o op) {
 	s.do(connB, exact, "SELECT", "0")
+	if o.blockDst != "" {
+		v := s.do(connC, exact, "TYPE", o.blockDst)
+		if v[0].Str != "none" && v[0].Str != o.blockType {
+			s.do(connB, exact, o.push...)
+			return
+		}
+	}
+	v := s.do(connC, exact, append([]string{"EXISTS"}, o.blockKeys...)...)
+	if n, _ := v[0].int(); n > 0 {
+		s.do(connC, exact, o.args...)
+		s.do(connB, exact, o.push...)
+		return
+	}
 	s.record(connC, "%s   (sent, reply read after the next command)", quoteArgs(o.args))
 	s.sendBoth(connC, o.args)
 	time.Sleep(time.Millisecond)
 	s.do(connB, exact, o.push...)
-	v := s.readBoth(connC, quoteArgs(o.args), 5*time.Second)
+	v = s.readBoth(connC, quoteArgs(o.args), 5*time.Second)
 	s.log = append(s.log, "C< "+v[0].String())
 	if msg := exact(v[0], v[1]); msg != "" {
 		s.mismatch("C> "+quoteArgs(o.args)+" (served by B's "+o.push[0]+")", v, msg)
