@@ -95,6 +95,17 @@ func shape(a, b Value) string {
 	return ""
 }
 
+// sameKind compares errors exactly and otherwise only the reply type.
+func sameKind(a, b Value) string {
+	if a.isErr() || b.isErr() {
+		return exact(a, b)
+	}
+	if a.Kind != b.Kind {
+		return fmt.Sprintf("reply types differ: %s vs %s", a, b)
+	}
+	return ""
+}
+
 // execCmp compares EXEC replies element by element with the comparators of
 // the queued commands.
 func execCmp(queued []cmpFn) cmpFn {

@@ -323,8 +323,8 @@ func (s *session) lex(ci int, o op) {
 		s.do(ci, exact, args...)
 		return
 	}
-	s.log[len(s.log)-1] += "   -> mixed scores in a skiplist: lex order undefined, shape only"
-	s.do(ci, shape, args...)
+	s.log[len(s.log)-1] += "   -> mixed scores in a skiplist: lex result undefined, reply type only"
+	s.do(ci, sameKind, args...)
 	if o.popKey != "" {
 		s.do(ci, exact, "DEL", o.popKey)
 	}
