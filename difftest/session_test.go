@@ -32,6 +32,9 @@ func newHarness(t *testing.T) *harness {
 	t.Helper()
 	h := &harness{}
 	h.srv[0] = startRedis(t, "redis")
+	if v := redisVersion(h.srv[0]); !strings.HasPrefix(v, "7.0.") {
+		t.Logf("difftest: WARNING: the reference redis-server is version %q; opdis follows Redis 7.0.15, other versions differ in places", v)
+	}
 	var isOpdis bool
 	h.srv[1], isOpdis = startOpdis(t)
 	h.names = [2]string{"redis", "opdis"}
@@ -39,6 +42,24 @@ func newHarness(t *testing.T) *harness {
 		h.names[1] = "redis2"
 	}
 	return h
+}
+
+func redisVersion(s *server) string {
+	c, err := dial(s.addr)
+	if err != nil {
+		return "?"
+	}
+	defer c.close()
+	v, err := c.do("INFO", "server")
+	if err != nil {
+		return "?"
+	}
+	for _, line := range strings.Split(v.Str, "\r\n") {
+		if ver, ok := strings.CutPrefix(line, "redis_version:"); ok {
+			return ver
+		}
+	}
+	return "?"
 }
 
 type subState struct{ ch, pat map[string]bool }
