@@ -22,6 +22,11 @@ func TestMain(m *testing.M) {
 	if !set["rapid.steps"] {
 		flag.Set("rapid.steps", fmt.Sprint(envInt("DIFFTEST_STEPS", 50)))
 	}
+	// Shrinking replays sequences against the servers; 15 s per failing
+	// suite is enough for a short reproduction and keeps make test bounded.
+	if _, env := os.LookupEnv("RAPID_SHRINKTIME"); !set["rapid.shrinktime"] && !env {
+		flag.Set("rapid.shrinktime", "15s")
+	}
 	os.Exit(m.Run())
 }
 
