@@ -70,7 +70,17 @@ var suites = []struct {
 // and compares every reply.
 func TestDifferential(t *testing.T) {
 	h := newHarness(t)
-	for _, suite := range suites {
+	// The mixed suite runs rapid.checks sequences, the focused ones half as
+	// many (all of them in the long mode's proportion too).
+	checks := flag.Lookup("rapid.checks")
+	base := atoiOr(checks.Value.String(), 100)
+	defer checks.Value.Set(fmt.Sprint(base))
+	for i, suite := range suites {
+		n := base
+		if i > 0 {
+			n = max(1, base/2)
+		}
+		checks.Value.Set(fmt.Sprint(n))
 		t.Run(suite.name, func(t *testing.T) {
 			rapid.Check(t, func(rt *rapid.T) { h.sequence(rt, suite.fams) })
 		})
