@@ -40,7 +40,7 @@ func keyCommands() []*Command {
 		{Name: "pexpiretime", Arity: 2, Flags: r | fast, FirstKey: 1, LastKey: 1, Step: 1, Fn: pexpiretimeCmd},
 		{Name: "persist", Arity: 2, Flags: w | fast, FirstKey: 1, LastKey: 1, Step: 1, Fn: persistCmd},
 		{Name: "touch", Arity: -2, Flags: r | fast, FirstKey: 1, LastKey: -1, Step: 1, Fn: touchCmd},
-		{Name: "object", Arity: -2, Fn: objectCmd},
+		{Name: "object", Arity: -2, Fn: containerCmd},
 	}
 }
 
@@ -597,22 +597,21 @@ func (n *Node) objLFUPolicy() bool {
 	return strings.HasSuffix(n.cfg.MaxMemoryPolicy, "-lfu")
 }
 
+// objectSubcommands are OBJECT's subcommands; the dispatcher checks their
+// names and arities (so a bad one is refused inside MULTI, as in Redis).
+func objectSubcommands() []*subcommand {
+	key := func(name string) *subcommand {
+		return &subcommand{name: name, arity: 3, flags: FlagReadonly, first: 2, last: 2, step: 1, fn: objectCmd}
+	}
+	return []*subcommand{
+		{name: "help", arity: 2, flags: FlagLoading | FlagStale, fn: objectCmd},
+		key("encoding"), key("freq"), key("idletime"), key("refcount"),
+	}
+}
+
 func objectCmd(n *Node, c *Client, args [][]byte) {
 	sub := args[1]
-	arity := 3
-	switch {
-	case eq(sub, "help"):
-		arity = 2
-	case eq(sub, "encoding"), eq(sub, "refcount"), eq(sub, "idletime"), eq(sub, "freq"):
-	default:
-		unknownSubcommand(c, args)
-		return
-	}
-	if len(args) != arity {
-		wrongArity(c, "object|"+strings.ToLower(string(sub)))
-		return
-	}
-	if arity == 2 {
+	if eq(sub, "help") {
 		c.addArray(len(objectHelp))
 		for _, line := range objectHelp {
 			c.addSimple(line)
