@@ -136,13 +136,13 @@ func checkAOFName(name string) error {
 	if err := CheckName(name); err != nil {
 		return err
 	}
-	if !strings.HasSuffix(name, ".aof") || len(name) == len(".aof") {
-		return fmt.Errorf("%q is not an AOF file name (want *.aof)", name)
-	}
 	for _, c := range []byte(name) {
 		if c <= ' ' || c == 0x7f {
 			return fmt.Errorf("file name %q contains a control or space character", name)
 		}
+	}
+	if !strings.HasSuffix(name, ".aof") || len(name) == len(".aof") {
+		return fmt.Errorf("%q is not an AOF file name (want *.aof)", name)
 	}
 	return nil
 }
