@@ -70,11 +70,10 @@ var (
 
 // Repair describes a torn tail found by Open.
 type Repair struct {
-	File          string
-	Offset        int64 // the whole entries end here
-	Size          int64 // the file's size before the repair
-	Truncated     bool  // false in read-only mode: the bytes are still there
-	DroppedHeader bool  // the tail was a lone header, not a partial entry
+	File      string
+	Offset    int64 // the whole entries end here
+	Size      int64 // the file's size before the repair
+	Truncated bool  // false in read-only mode: the bytes are still there
 }
 
 // Log is the multi-file AOF. It is not safe for concurrent use: the node
@@ -271,7 +270,6 @@ func (l *Log) openTail() error {
 func (l *Log) repairTail(s *segment, f File) error {
 	size := s.size
 	sc := newScanner(f, s.name, 0, size)
-	lastOff, lastLone := int64(-1), false
 	for {
 		raw, e, off, err := sc.next()
 		if errors.Is(err, io.EOF) {
@@ -279,7 +277,7 @@ func (l *Log) repairTail(s *segment, f File) error {
 		}
 		var ce *CorruptError
 		if errors.As(err, &ce) && ce.Torn {
-			return l.cutTail(s, f, ce.Offset, size, false)
+			return l.cutTail(s, f, ce.Offset, size)
 		}
 		if err != nil {
 			return err
@@ -290,24 +288,21 @@ func (l *Log) repairTail(s *segment, f File) error {
 		if err := s.note(e.Header, off, int64(len(raw)), l.opts.MarkEvery); err != nil {
 			return err
 		}
-		lastOff, lastLone = off, len(e.Commands) == 0
 	}
 	if size == 0 {
 		s.last = 0
 	}
-	// A lone header at the very end is the front of an entry whose
-	// commands never reached the disk: opdis writes each entry whole.
-	if lastLone {
-		return l.cutTail(s, f, lastOff, size, true)
-	}
+	// A write torn right after its opinfo command leaves a lone header,
+	// which is a valid entry: it stays. (The node, like ApsaraCache, does
+	// not count a trailing lone header's op id as used.)
 	return nil
 }
 
-func (l *Log) cutTail(s *segment, f File, off, size int64, lone bool) error {
+func (l *Log) cutTail(s *segment, f File, off, size int64) error {
 	if l.opts.RefuseTornTail {
 		return &CorruptError{File: s.name, Offset: off, Torn: true, Err: fmt.Errorf("refusing to truncate %d bytes (aof-load-truncated no)", size-off)}
 	}
-	l.repair = &Repair{File: s.name, Offset: off, Size: size, DroppedHeader: lone}
+	l.repair = &Repair{File: s.name, Offset: off, Size: size}
 	if !l.opts.ReadOnly {
 		if err := f.Truncate(off); err != nil {
 			return fmt.Errorf("aof %s: truncate torn tail at %d: %w", s.name, off, err)

@@ -33,7 +33,7 @@ func (l *Log) Lookup(opid int64) (Pos, bool, error) {
 	if err != nil || i < 0 {
 		return Pos{}, false, err
 	}
-	return Pos{File: l.segs[i].name, Offset: off}, at == opid, nil
+	return Pos{File: l.segs[i].name, Offset: off}, at > 0 && at == opid, nil
 }
 
 // HeaderOf returns the header of the entry with op id opid (the first
@@ -44,7 +44,7 @@ func (l *Log) HeaderOf(opid int64) (wire.Header, bool, error) {
 		return wire.Header{}, false, ErrClosed
 	}
 	i, off, at, err := l.locate(opid)
-	if err != nil || i < 0 || at != opid {
+	if err != nil || i < 0 || at <= 0 || at != opid {
 		return wire.Header{}, false, err
 	}
 	s := l.segs[i]
@@ -74,7 +74,6 @@ func (l *Log) locate(x int64) (i int, off, at int64, err error) {
 	if len(l.segs) == 0 {
 		return -1, 0, 0, nil
 	}
-	x = max(x, 1)
 	ne := l.nonEmpty()
 	k := sort.Search(len(ne), func(k int) bool { return l.segs[ne[k]].first > x }) - 1
 	for k = max(k, 0); k < len(ne); k++ {

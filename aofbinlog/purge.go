@@ -80,6 +80,9 @@ func (l *Log) purge(n int, minOpID int64) ([]string, error) {
 	}
 	gone := l.segs[:n]
 	l.segs, l.neOK = keep, false
+	if err := l.findLast(); err != nil { // only changes when the rest is empty
+		return nil, err
+	}
 	names := make([]string, len(gone))
 	var first error
 	for i, s := range gone {

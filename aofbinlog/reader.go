@@ -40,10 +40,24 @@ func (l *Log) NewReader(from int64) (*Reader, error) {
 	if err != nil {
 		return nil, err
 	}
-	if i < 0 || (at != from && !(at == 0 && from == l.maxOp+1)) {
+	if i < 0 || from < 1 || (at != from && !(at == 0 && from == l.maxOp+1)) {
 		return nil, fmt.Errorf("%w: %d (the log holds %d to %d)", ErrNotInLog, from, l.MinOpID(), l.maxOp)
 	}
 	return l.readerAt(i, off)
+}
+
+// NewReaderAt returns a Reader at pos, which must be an entry boundary in
+// a file of the log (for instance Pos{File: l.Files()[0].Name} for the
+// very first entry, or a position Lookup returned).
+func (l *Log) NewReaderAt(pos Pos) (*Reader, error) {
+	if l.closed {
+		return nil, ErrClosed
+	}
+	i := l.seg(pos.File)
+	if i < 0 || pos.Offset < 0 || pos.Offset > l.segs[i].size {
+		return nil, fmt.Errorf("aof %s: no position %d in the log", pos.File, pos.Offset)
+	}
+	return l.readerAt(i, pos.Offset)
 }
 
 func (l *Log) readerAt(i int, off int64) (*Reader, error) {

@@ -67,6 +67,16 @@ func (s *scanner) next() (raw []byte, e wire.Entry, off int64, err error) {
 				return raw, e, off, nil
 			}
 			if atEOF {
+				if h, hn, _ := peekHeader(s.buf); hn > 0 && maybeOpinfo(s.buf[hn:]) {
+					// A header followed by what may be the torn front of
+					// the next entry (every entry starts with opinfo): the
+					// header reads as a whole lone header. So a synced
+					// lone header is never cut; at worst a write torn
+					// within "*2\r\n$" of its command leaves a lone header.
+					raw, off = s.buf[:hn], s.off
+					s.buf, s.off = s.buf[hn:], s.off+int64(hn)
+					return raw, wire.Entry{Header: h, Size: hn}, off, nil
+				}
 				err := fmt.Errorf("%d bytes that do not complete an entry", len(s.buf))
 				return nil, e, s.off, &CorruptError{File: s.name, Offset: s.off, Torn: true, Err: err}
 			}
@@ -121,6 +131,12 @@ func partial(e wire.Entry) bool {
 }
 
 var opinfoPrefix = []byte("*2\r\n$6\r\nopinfo\r\n$")
+
+// maybeOpinfo reports whether b could be the front of an opinfo command.
+func maybeOpinfo(b []byte) bool {
+	n := min(len(b), len(opinfoPrefix))
+	return bytes.EqualFold(b[:n], opinfoPrefix[:n])
+}
 
 // peekHeader decodes the opinfo header at the front of b without parsing
 // the commands after it. It returns n == 0 if b is too short to tell.
