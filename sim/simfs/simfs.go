@@ -435,6 +435,17 @@ func (ino *inode) sync() {
 	ino.truncated = false
 }
 
+// append grows data by doubling (append's 1.25x for large slices makes
+// building a big file quadratic-ish in copying).
+func (ino *inode) append(p []byte) {
+	if need := len(ino.data) + len(p); need > cap(ino.data) {
+		nd := make([]byte, len(ino.data), max(2*cap(ino.data), need, 512))
+		copy(nd, ino.data)
+		ino.data = nd
+	}
+	ino.data = append(ino.data, p...)
+}
+
 func (ino *inode) truncate(n int) {
 	switch {
 	case n < len(ino.synced):
@@ -502,7 +513,7 @@ func (h *file) Write(p []byte) (int, error) {
 			n = len(p) / 2
 		}
 	}
-	h.ino.data = append(h.ino.data, p[:n]...)
+	h.ino.append(p[:n])
 	h.fs.stats.BytesWritten += int64(n)
 	return n, err
 }
