@@ -169,6 +169,3 @@ func BenchmarkAppend(b *testing.B) {
 	b.Run("simfs-no", func(b *testing.B) { benchAppend(b, simfs.New(), aofbinlog.FsyncNo) })
 	b.Run("simfs-always", func(b *testing.B) { benchAppend(b, simfs.New(), aofbinlog.FsyncAlways) })
 }
-
-// BenchmarkAppendTo is exported for other packages' benchmarks.
-var BenchmarkAppendTo = benchAppend

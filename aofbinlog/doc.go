@@ -16,4 +16,22 @@
 //
 // Entry bytes are the wire oplog framing (wire.AppendEntry / ParseEntry):
 // one entry is `opinfo <header>` plus the command(s) it covers.
+//
+// Files in the data directory:
+//
+//	appendonly-inc-<unix>.aof      entries; -<k> suffix when a name is taken
+//	aof-inc.index                  the AOF files, oldest first (IndexLine)
+//	rdb.index                      snapshot and AOF position (RDBIndex)
+//	appendonly-inc-<unix>.aof.marks  sparse-index cache of a closed file (marks.go)
+//	tmp-aof-inc.index, tmp-rdb.index  atomic-rewrite temporaries
+//
+// Start-up sequence for the node: Open; load the snapshot rdb.index names;
+// apply the entries of Load; Split(now). Then Append per write, SyncIfDue
+// from cron (everysec), Split on aof-max-size / AOFFLUSH / before a
+// snapshot / on role change, WriteRDBIndex after a snapshot, Purge or
+// PurgeToSize from cron and PURGEAOFTO, NewReader for AOF psync and
+// OPGET, HeaderOf for the log-matching check, TruncateFrom to drop a
+// divergent tail. A full resync that changes history: Split, write the
+// snapshot, WriteRDBIndex at the new live file, Purge everything before
+// it (the log is then empty and accepts any op id), then Append.
 package aofbinlog

@@ -95,6 +95,7 @@ type Log struct {
 	err        error // sticky: a failed fsync or a failed rollback poisons the log
 	closed     bool
 	repair     *Repair
+	scratch    []byte // lookup read buffer
 }
 
 // Open loads the log in fsys: aof-inc.index (if any), rdb.index (if any),

@@ -570,3 +570,49 @@ func TestSplitCrashLeavesUsableDir(t *testing.T) {
 		t.Fatal(d)
 	}
 }
+
+func TestSideCarMarks(t *testing.T) {
+	fs := newFS()
+	l := open(t, fs, aofbinlog.Options{Fsync: aofbinlog.FsyncNo, MarkEvery: 4096})
+	var names []string
+	for i := int64(0); i < 3; i++ {
+		names = append(names, split(t, l, 10+i))
+		appendN(t, l, i*10000+1, i*10000+10000) // ~1 MiB per file
+	}
+	l.Close()
+	lookup := func(l *aofbinlog.Log, op int64) int64 {
+		t.Helper()
+		before := fs.Stats().BytesRead
+		if _, found, err := l.Lookup(op); err != nil || !found {
+			t.Fatalf("Lookup(%d): %v %v", op, found, err)
+		}
+		return fs.Stats().BytesRead - before
+	}
+	l = open(t, fs, aofbinlog.Options{ReadOnly: true, MarkEvery: 4096})
+	if n := lookup(l, 9999); n > 100<<10 {
+		t.Fatalf("lookup in an old file read %d bytes: side-car not used", n)
+	}
+	for _, op := range []int64{1, 5000, 10000, 10001, 19999, 25000} {
+		lookup(l, op)
+	}
+	// A damaged side-car is ignored: the file is scanned instead.
+	side, _ := fs.ReadFile(names[0] + ".marks")
+	side[len(side)-10] ^= 1
+	fs.WriteFile(names[0]+".marks", side)
+	l = open(t, fs, aofbinlog.Options{ReadOnly: true, MarkEvery: 4096})
+	if n := lookup(l, 9999); n < 500<<10 {
+		t.Fatalf("lookup read only %d bytes with a damaged side-car", n)
+	}
+	if got := readFrom(t, l, 9990); !slices.Equal(got, seq(9990, 30000)) {
+		t.Fatal("read after damaged side-car")
+	}
+	// Purge removes the side-car with its file.
+	l = open(t, fs, aofbinlog.Options{})
+	l.WriteRDBIndex(aofbinlog.RDBIndex{RDB: "d.rdb", AOF: names[2], NextOpID: 20001})
+	if _, err := l.Purge(names[1], 0); err != nil {
+		t.Fatal(err)
+	}
+	if names, _ := fs.List(); slices.ContainsFunc(names, func(n string) bool { return strings.HasSuffix(n, ".marks") }) {
+		t.Fatalf("side-cars left: %v", names)
+	}
+}

@@ -107,6 +107,7 @@ func (l *Log) findInSeg(s *segment, x int64) (off, at int64, ok bool, err error)
 		return 0, 0, false, err
 	}
 	defer done()
+	l.loadMarks(s)
 	var start int64
 	if s.scanned < s.size && s.scanLast < x {
 		start = s.scanned // every entry read so far is below x
@@ -114,6 +115,8 @@ func (l *Log) findInSeg(s *segment, x int64) (off, at int64, ok bool, err error)
 		start = s.marks[j-1].off
 	}
 	sc := newScanner(f, s.name, start, s.size)
+	sc.back, l.scratch = l.scratch, nil // reuse one buffer across lookups
+	defer func() { l.scratch = sc.back }()
 	for {
 		raw, e, o, err := sc.next()
 		if errors.Is(err, io.EOF) {

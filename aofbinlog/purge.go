@@ -90,6 +90,7 @@ func (l *Log) purge(n int, minOpID int64) ([]string, error) {
 		if err := l.fs.Remove(s.name); err != nil && first == nil {
 			first = fmt.Errorf("aof %s: purged from the index but not removed: %w", s.name, err)
 		}
+		l.removeMarks(s.name)
 	}
 	if err := l.fs.SyncDir(); err != nil && first == nil {
 		first = fmt.Errorf("purge: fsync dir: %w", err)

@@ -105,6 +105,9 @@ func (r *Reader) Next() (Record, error) {
 		if !errors.Is(err, io.EOF) {
 			return Record{}, err
 		}
+		if r.seg == r.l.liveSeg() {
+			return Record{}, io.EOF
+		}
 		i := r.l.seg(r.seg.name)
 		if i < 0 {
 			return Record{}, fmt.Errorf("aof %s: no longer in the log", r.seg.name)

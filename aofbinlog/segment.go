@@ -27,7 +27,8 @@ type segment struct {
 	scanned  int64
 	scanLast int64
 
-	pins int // open readers positioned in this file
+	pins       int  // open readers positioned in this file
+	marksTried bool // loadMarks looked for a side-car
 }
 
 // note records the entry [off, off+n) if it continues the scanned prefix,

@@ -31,6 +31,7 @@ func (l *Log) Split(nowUnix int64) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	l.removeMarks(name) // a stale side-car, should the clock have gone back
 	f, err := l.fs.Create(name)
 	if err != nil {
 		return "", fmt.Errorf("aof %s: create: %w", name, err)
@@ -48,6 +49,9 @@ func (l *Log) Split(nowUnix int64) (string, error) {
 	}
 	l.closeLive()
 	l.live, l.segs = f, segs
+	if old != nil {
+		l.writeMarks(old)
+	}
 	return name, nil
 }
 

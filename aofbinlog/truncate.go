@@ -33,6 +33,7 @@ func (l *Log) TruncateFrom(opid int64) error {
 		}
 	}
 	s := l.segs[i]
+	l.removeMarks(s.name) // the file changes and becomes live
 	keep := append([]*segment(nil), l.segs[:i+1]...)
 	gone := l.segs[i+1:]
 	if err := l.writeIndex(keep); err != nil {
@@ -68,6 +69,7 @@ func (l *Log) TruncateFrom(opid int64) error {
 		if err := l.fs.Remove(g.name); err != nil && first == nil {
 			first = fmt.Errorf("aof %s: dropped from the index but not removed: %w", g.name, err)
 		}
+		l.removeMarks(g.name)
 	}
 	if err := l.fs.SyncDir(); err != nil && first == nil {
 		first = fmt.Errorf("truncate: fsync dir: %w", err)

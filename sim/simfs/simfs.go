@@ -72,8 +72,8 @@ type Fault struct {
 
 // Stats counts calls, for tests and benchmarks.
 type Stats struct {
-	Writes, Syncs, DirSyncs, Renames, Removes, Crashes int
-	BytesWritten                                       int64
+	Writes, Reads, Syncs, DirSyncs, Renames, Removes, Crashes int
+	BytesWritten, BytesRead                                   int64
 }
 
 // ErrStale is returned by a File opened before the last Crash.
@@ -534,6 +534,8 @@ func (h *file) ReadAt(p []byte, off int64) (int, error) {
 		return 0, io.EOF
 	}
 	n := copy(p, h.ino.data[off:])
+	h.fs.stats.Reads++
+	h.fs.stats.BytesRead += int64(n)
 	if n < len(p) {
 		return n, io.EOF
 	}
