@@ -2,6 +2,7 @@ package aofbinlog_test
 
 import (
 	"errors"
+	"io"
 	"slices"
 	"strings"
 	"syscall"
@@ -615,4 +616,77 @@ func TestSideCarMarks(t *testing.T) {
 	if names, _ := fs.List(); slices.ContainsFunc(names, func(n string) bool { return strings.HasSuffix(n, ".marks") }) {
 		t.Fatalf("side-cars left: %v", names)
 	}
+}
+
+func TestFullResyncStartsNewHistory(t *testing.T) {
+	fs := newFS()
+	l := open(t, fs, aofbinlog.Options{})
+	old := split(t, l, 1)
+	appendN(t, l, 1, 50) // a history that is being replaced
+	l.WriteRDBIndex(aofbinlog.RDBIndex{RDB: "d.rdb", AOF: old, NextOpID: 1})
+	live := split(t, l, 2)
+	if err := l.WriteRDBIndex(aofbinlog.RDBIndex{RDB: "d.rdb", AOF: live, NextOpID: 20}); err != nil {
+		t.Fatal(err)
+	}
+	if e, h := ent(20); !errors.Is(l.Append(e, h), aofbinlog.ErrOpIDOrder) {
+		t.Fatal("op id 20 after 50 accepted while the old history is listed")
+	}
+	if got, err := l.Purge(old, 0); err != nil || !slices.Equal(got, []string{old}) {
+		t.Fatalf("purge %v %v", got, err)
+	}
+	appendN(t, l, 20, 25)
+	l.Close()
+	l = open(t, fs, aofbinlog.Options{})
+	if ops, _ := loadAll(t, l, aofbinlog.Stop{}); !slices.Equal(ops, seq(20, 25)) {
+		t.Fatalf("load %v", ops)
+	}
+}
+
+// FuzzOpen: whatever the last AOF file holds, Open either fails with an
+// error or gives a log whose entries all read back; it never panics.
+func FuzzOpen(f *testing.F) {
+	e1, _ := ent(1)
+	e2, _ := ent(2)
+	f.Add(append(append([]byte(nil), e1...), e2...), false)
+	f.Add(append(append([]byte(nil), e1...), e2[:30]...), true)
+	f.Add([]byte("*2\r\n$6\r\nopinfo\r\n$32\r\n"), false)
+	f.Fuzz(func(t *testing.T, data []byte, two bool) {
+		fs := simfs.New()
+		index := "a.aof\n"
+		if two {
+			fs.WriteFile("z.aof", e1)
+			index = "z.aof 1 1000 1\na.aof\n"
+		}
+		fs.WriteFile("a.aof", data)
+		fs.WriteFile(aofbinlog.IndexName, []byte(index))
+		l, err := aofbinlog.Open(fs, aofbinlog.Options{MarkEvery: 64})
+		if err != nil {
+			return
+		}
+		files := l.Files()
+		r, err := l.NewReaderAt(aofbinlog.Pos{File: files[0].Name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for {
+			_, err := r.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("entry %d: %v", n, err)
+			}
+			n++
+		}
+		for op := int64(0); op <= l.LastOpID()+1 && op < 100; op++ {
+			if _, _, err := l.Lookup(op); err != nil {
+				t.Fatalf("Lookup(%d): %v", op, err)
+			}
+		}
+		e, h := ent(l.LastOpID() + 1)
+		if err := l.Append(e, h); err != nil {
+			t.Fatalf("Append after Open: %v", err)
+		}
+	})
 }
