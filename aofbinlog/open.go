@@ -248,4 +248,3 @@ func (l *Log) findLast() error {
 	}
 	return nil
 }
-
