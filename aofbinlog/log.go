@@ -54,6 +54,10 @@ type Options struct {
 	// Verify reads every file at Open, so corruption anywhere is found
 	// now rather than when the file is first read.
 	Verify bool
+	// CheckEntries makes Append parse each entry in full and refuse
+	// anything but exactly one whole entry (Append otherwise checks only
+	// the header). For tests and the simulator.
+	CheckEntries bool
 }
 
 // Errors callers may test for with errors.Is.
@@ -157,6 +161,8 @@ func (l *Log) Append(entry []byte, h wire.Header) error {
 		err = fmt.Errorf("op id %d: op ids start at 1", h.OpID)
 	case err == nil && h.OpID < l.maxOp:
 		err = fmt.Errorf("%w: %d after %d", ErrOpIDOrder, h.OpID, l.maxOp)
+	case err == nil && l.opts.CheckEntries:
+		err = checkEntry(entry)
 	}
 	if err != nil {
 		return fmt.Errorf("aof %s: append: %w", s.name, err)
@@ -258,4 +264,18 @@ func (l *Log) writeIndex(segs []*segment) error {
 		return fmt.Errorf("%s would be %d bytes (%d files), over the %d-byte limit: purge old files", IndexName, len(data), len(segs), MaxIndexSize)
 	}
 	return writeFileAtomic(l.fs, IndexName, data)
+}
+
+// checkEntry verifies that b is exactly one whole entry.
+func checkEntry(b []byte) error {
+	e, n, err := wire.ParseEntry(b, true)
+	switch {
+	case err != nil:
+		return err
+	case n != len(b):
+		return fmt.Errorf("%d bytes hold an entry of %d bytes and more", len(b), n)
+	case partial(e):
+		return fmt.Errorf("entry has %d of its commands", len(e.Commands))
+	}
+	return nil
 }

@@ -73,6 +73,17 @@ func TestAppendSplitLookupReopen(t *testing.T) {
 	if err := l.Append([]byte("*1\r\n$4\r\nPING\r\n"), h); err == nil {
 		t.Fatal("a non-entry was appended")
 	}
+	l.Close()
+	l = open(t, fs, aofbinlog.Options{CheckEntries: true})
+	e, h = ent(132)
+	for _, bad := range [][]byte{e[:len(e)-3], append(append([]byte(nil), e...), e...), append(append([]byte(nil), e...), "*1\r\n"...)} {
+		if err := l.Append(bad, h); err == nil {
+			t.Fatalf("CheckEntries accepted %q", bad)
+		}
+	}
+	if err := l.Append(e, h); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestTornTailRepaired(t *testing.T) {

@@ -182,7 +182,7 @@ type openReader struct {
 func TestModel(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		policy := rapid.SampledFrom([]aofbinlog.FsyncPolicy{aofbinlog.FsyncAlways, aofbinlog.FsyncEverySec, aofbinlog.FsyncNo}).Draw(t, "policy")
-		opts := aofbinlog.Options{Fsync: policy, MarkEvery: rapid.SampledFrom([]int64{1, 150, 1000, 64 << 10}).Draw(t, "markEvery")}
+		opts := aofbinlog.Options{Fsync: policy, CheckEntries: true, MarkEvery: rapid.SampledFrom([]int64{1, 150, 1000, 64 << 10}).Draw(t, "markEvery")}
 		fs := simfs.New()
 		l, err := aofbinlog.Open(fs, opts)
 		if err != nil {

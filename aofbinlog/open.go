@@ -31,6 +31,7 @@ func Open(fsys FS, opts Options) (*Log, error) {
 	if opts.Verify {
 		for _, s := range l.segs {
 			if err := l.scanAll(s); err != nil {
+				l.closeLive()
 				return nil, err
 			}
 		}
@@ -203,14 +204,19 @@ func (l *Log) repairTail(s *segment, f File) error {
 		s.last = 0
 	}
 	// A write torn right after its opinfo command leaves a lone header,
-	// which is a valid entry: it stays. (The node, like ApsaraCache, does
-	// not count a trailing lone header's op id as used.)
+	// which is a valid entry: it stays. (The node should, as ApsaraCache
+	// does, not count the op id of a trailing lone header as used.)
 	return nil
 }
 
 func (l *Log) cutTail(s *segment, f File, off, size int64) error {
 	if l.opts.RefuseTornTail {
 		return &CorruptError{File: s.name, Offset: off, Torn: true, Err: fmt.Errorf("refusing to truncate %d bytes (aof-load-truncated no)", size-off)}
+	}
+	if l.rdb != nil && l.rdb.AOF == s.name && off < l.rdb.Offset {
+		// rdb.index is written only after its offset is fsynced, so the
+		// bytes before it cannot be torn: this is damage, not a crash.
+		return &CorruptError{File: s.name, Offset: off, Err: fmt.Errorf("incomplete entry before the %s offset %d", RDBIndexName, l.rdb.Offset)}
 	}
 	l.repair = &Repair{File: s.name, Offset: off, Size: size}
 	if !l.opts.ReadOnly {
