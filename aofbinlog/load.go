@@ -5,7 +5,10 @@ import (
 	"io"
 )
 
-// Stop is a point-in-time limit for Load; zero fields are ignored.
+// Stop is a point-in-time limit for Load; zero fields are ignored. An
+// entry's time is its version-2 millisecond timestamp, or its version-1
+// seconds ×1000; to keep every entry of second T, as ApsaraCache's
+// restore.timestamp does, pass TimeMs T*1000+999.
 type Stop struct {
 	OpID   int64 // stop before the first entry whose op id is above OpID
 	TimeMs int64 // stop before the first entry whose time (ms) is after TimeMs
