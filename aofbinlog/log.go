@@ -274,7 +274,7 @@ func checkEntry(b []byte) error {
 		return err
 	case n != len(b):
 		return fmt.Errorf("%d bytes hold an entry of %d bytes and more", len(b), n)
-	case partial(e):
+	case e.Partial():
 		return fmt.Errorf("entry has %d of its commands", len(e.Commands))
 	}
 	return nil

@@ -56,7 +56,7 @@ func (s *scanner) next() (raw []byte, e wire.Entry, off int64, err error) {
 				return nil, e, s.off, &CorruptError{File: s.name, Offset: s.off, Err: err}
 			}
 			if n > 0 {
-				if partial(e) {
+				if e.Partial() {
 					// Fewer commands than the header announces: torn if it
 					// runs to the end, else corrupt.
 					err := fmt.Errorf("op id %d: %d of its commands", e.Header.OpID, len(e.Commands))
@@ -115,19 +115,6 @@ func (s *scanner) fill() error {
 		err = fmt.Errorf("file ends at %d, before the expected %d: %w", s.off+int64(have+n), s.end, io.ErrUnexpectedEOF)
 	}
 	return fmt.Errorf("aof %s: read at %d: %w", s.name, s.off+int64(have), err)
-}
-
-// partial reports an entry with some but not all of its commands.
-func partial(e wire.Entry) bool {
-	n := len(e.Commands)
-	if n == 0 {
-		return false // a lone header
-	}
-	if e.Header.CmdNum == wire.CmdNumTransaction {
-		last := e.Commands[n-1]
-		return !(len(last) == 1 && bytes.EqualFold(last[0], []byte("exec")))
-	}
-	return n != int(e.Header.CmdNum)-1
 }
 
 var opinfoPrefix = []byte("*2\r\n$6\r\nopinfo\r\n$")
