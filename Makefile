@@ -1,0 +1,37 @@
+# opdis: `make run` starts a server on 127.0.0.1:6379, `make test` runs every test.
+GO      ?= go
+BIN     := bin/opdis-server
+PORT    ?= 6379
+TIMEOUT ?= 30m
+
+.PHONY: all build run test deps bench fmt vet clean
+
+all: build
+
+build:
+	@mkdir -p bin
+	$(GO) build -o $(BIN) ./cmd/opdis-server
+
+run: build
+	@mkdir -p data
+	./$(BIN) --bind 127.0.0.1 --port $(PORT) --dir ./data
+
+# Tests start real redis-server / redis-cli processes: install them first.
+test: deps
+	$(GO) vet ./...
+	$(GO) test -timeout $(TIMEOUT) ./...
+
+deps:
+	scripts/install-deps.sh
+
+bench: deps build
+	scripts/bench.sh
+
+fmt:
+	gofmt -w .
+
+vet:
+	$(GO) vet ./...
+
+clean:
+	rm -rf bin
