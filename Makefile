@@ -4,7 +4,7 @@ BIN     := bin/opdis-server
 PORT    ?= 6379
 TIMEOUT ?= 30m
 
-.PHONY: all build run test deps bench fmt vet clean
+.PHONY: all build run test deps bench difftest fmt vet clean
 
 all: build
 
@@ -26,6 +26,11 @@ deps:
 
 bench: deps build
 	scripts/bench.sh
+
+# The long differential sweep against a real redis-server (make test runs a short one).
+DIFFTEST_CHECKS ?= 5000
+difftest: deps
+	DIFFTEST_CHECKS=$(DIFFTEST_CHECKS) $(GO) test -count=1 -timeout 3h -run TestDifferential ./difftest
 
 fmt:
 	gofmt -w .

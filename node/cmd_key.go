@@ -40,7 +40,7 @@ func keyCommands() []*Command {
 		{Name: "pexpiretime", Arity: 2, Flags: r | fast, FirstKey: 1, LastKey: 1, Step: 1, Fn: pexpiretimeCmd},
 		{Name: "persist", Arity: 2, Flags: w | fast, FirstKey: 1, LastKey: 1, Step: 1, Fn: persistCmd},
 		{Name: "touch", Arity: -2, Flags: r | fast, FirstKey: 1, LastKey: -1, Step: 1, Fn: touchCmd},
-		{Name: "object", Arity: -2, Fn: objectCmd},
+		{Name: "object", Arity: -2, Fn: containerCmd},
 	}
 }
 
@@ -113,96 +113,32 @@ func keysCmd(n *Node, c *Client, args [][]byte) {
 	c.addStrings(out)
 }
 
-// parseScanCursor is parseScanCursorOrReply: strtoul base 10 on the
-// argument up to a NUL, no leading space, nothing left over, no overflow.
-func parseScanCursor(b []byte) (uint64, bool) {
-	for i, ch := range b {
-		if ch == 0 {
-			b = b[:i]
-			break
-		}
-	}
-	if len(b) > 0 && isSpaceByte(b[0]) {
-		return 0, false
-	}
-	if len(b) == 0 {
-		return 0, true // nothing converted, end pointer at the NUL
-	}
-	s := b
-	neg := false
-	if s[0] == '+' || s[0] == '-' {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	if len(s) == 0 {
-		return 0, false
-	}
-	var v uint64
-	for _, ch := range s {
-		if ch < '0' || ch > '9' {
-			return 0, false
-		}
-		if v > (math.MaxUint64-uint64(ch-'0'))/10 {
-			return 0, false // ERANGE
-		}
-		v = v*10 + uint64(ch-'0')
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
 func scanCmd(n *Node, c *Client, args [][]byte) {
 	cursor, ok := parseScanCursor(args[1])
 	if !ok {
-		c.addError("ERR invalid cursor")
+		c.addError(errInvalidCursor)
 		return
 	}
-	count := int64(10)
-	var pattern, typ []byte
-	usePattern := false
-	for i := 2; i < len(args); {
-		more := len(args) - i
-		switch {
-		case optEqC(args[i], "count") && more >= 2:
-			v, ok := parseInt(args[i+1])
-			if !ok {
-				c.addError(errNotInt)
-				return
-			}
-			if v < 1 {
-				c.addError(errSyntax)
-				return
-			}
-			count = v
-		case optEqC(args[i], "match") && more >= 2:
-			pattern = args[i+1]
-			usePattern = !(len(pattern) == 1 && pattern[0] == '*')
-		case optEqC(args[i], "type") && more >= 2:
-			typ = args[i+1]
-		default:
-			c.addError(errSyntax)
-			return
-		}
-		i += 2
+	opts, ok := parseScanOptions(c, args[2:], true)
+	if !ok {
+		return
 	}
 	var keys []string
-	cursor = c.db.keys.Scan(cursor, int(min(count, math.MaxInt32)), func(k string, _ *Object) {
+	cursor = c.db.keys.Scan(cursor, opts.count, func(k string, _ *Object) {
 		keys = append(keys, k)
 	})
 	out := keys[:0]
 	for _, k := range keys {
-		if usePattern && !GlobMatch(pattern, strBytes(k), false) {
+		if !opts.match(k) {
 			continue
 		}
-		if typ != nil {
+		if opts.typ != nil {
 			o := n.lookupKeyNoTouch(c.db, []byte(k))
 			name := "none"
 			if o != nil {
 				name = o.Type.String()
 			}
-			if !strings.EqualFold(argCString(typ), name) {
+			if !strings.EqualFold(str(cString(opts.typ)), name) {
 				continue
 			}
 		}
@@ -211,9 +147,7 @@ func scanCmd(n *Node, c *Client, args [][]byte) {
 		}
 		out = append(out, k)
 	}
-	c.addArray(2)
-	c.addBulkStr(strconv.FormatUint(cursor, 10))
-	c.addStrings(out)
+	addScanReply(c, cursor, out)
 }
 
 func renameCmd(n *Node, c *Client, args [][]byte)   { n.renameGeneric(c, args, false) }
@@ -538,7 +472,7 @@ func (n *Node) expireGeneric(c *Client, args [][]byte, basetime int64, seconds b
 		case optEqC(opt, "lt"):
 			flags |= expireLT
 		default:
-			c.addError(fmt.Sprintf("ERR Unsupported option %s", argCString(opt)))
+			c.addError(fmt.Sprintf("ERR Unsupported option %s", cString(opt)))
 			return
 		}
 	}
@@ -588,16 +522,6 @@ func (n *Node) expireGeneric(c *Client, args [][]byte, basetime int64, seconds b
 	n.setExpire(c.db, key, when)
 	c.addInt(1)
 	n.propagate(c.db, []byte("pexpireat"), key, strconv.AppendInt(nil, when, 10))
-}
-
-// argCString is how C's %s prints an argument: up to the first NUL.
-func argCString(b []byte) string {
-	for i, ch := range b {
-		if ch == 0 {
-			return string(b[:i])
-		}
-	}
-	return string(b)
 }
 
 func ttlCmd(n *Node, c *Client, args [][]byte)         { n.ttlGeneric(c, args[1], false, false) }
@@ -673,22 +597,21 @@ func (n *Node) objLFUPolicy() bool {
 	return strings.HasSuffix(n.cfg.MaxMemoryPolicy, "-lfu")
 }
 
+// objectSubcommands are OBJECT's subcommands; the dispatcher checks their
+// names and arities (so a bad one is refused inside MULTI, as in Redis).
+func objectSubcommands() []*subcommand {
+	key := func(name string) *subcommand {
+		return &subcommand{name: name, arity: 3, flags: FlagReadonly, first: 2, last: 2, step: 1, fn: objectCmd}
+	}
+	return []*subcommand{
+		{name: "help", arity: 2, flags: FlagLoading | FlagStale, fn: objectCmd},
+		key("encoding"), key("freq"), key("idletime"), key("refcount"),
+	}
+}
+
 func objectCmd(n *Node, c *Client, args [][]byte) {
 	sub := args[1]
-	arity := 3
-	switch {
-	case eq(sub, "help"):
-		arity = 2
-	case eq(sub, "encoding"), eq(sub, "refcount"), eq(sub, "idletime"), eq(sub, "freq"):
-	default:
-		unknownSubcommand(c, args)
-		return
-	}
-	if len(args) != arity {
-		wrongArity(c, "object|"+strings.ToLower(string(sub)))
-		return
-	}
-	if arity == 2 {
+	if eq(sub, "help") {
 		c.addArray(len(objectHelp))
 		for _, line := range objectHelp {
 			c.addSimple(line)

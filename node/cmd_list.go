@@ -1,10 +1,7 @@
 package node
 
 import (
-	"math"
-	"math/big"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -38,10 +35,7 @@ func listCommands() []*Command {
 }
 
 const (
-	errListNotPositive = "ERR value is out of range, must be positive"
-	errListRankZero    = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"
-	errListNumkeys     = "ERR numkeys should be greater than 0"
-	errListCount       = "ERR count should be greater than 0"
+	errListRankZero = "ERR RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list"
 )
 
 var (
@@ -78,75 +72,6 @@ func popCmdName(front bool) []byte {
 		return bLPop
 	}
 	return bRPop
-}
-
-// listTimeout parses a blocking timeout in seconds as Redis 7.0.15's
-// getTimeoutFromObjectOrReply on x86-64: strtold into a long double (64-bit
-// mantissa), times 1000, rounded up to whole milliseconds, cast to long long
-// (a value out of range, ±inf included, becomes LLONG_MIN: "negative").
-// 0 waits forever. The long double arithmetic is reproduced with big.Float
-// at 64-bit precision, so e.g. -0.001 rounds to 0 (block forever) as it
-// does in Redis.
-func listTimeout(c *Client, arg []byte) (time.Duration, bool) {
-	ms, ok := ldoubleMillis(arg)
-	if !ok {
-		c.addError(errTimeout)
-		return 0, false
-	}
-	if ms < 0 {
-		c.addError(errNegTimeout)
-		return 0, false
-	}
-	// A timeout beyond a century is forever in practice (and would
-	// overflow a Duration).
-	if ms > int64(100*365*24*time.Hour/time.Millisecond) {
-		return 0, true
-	}
-	return time.Duration(ms) * time.Millisecond, true
-}
-
-// ldoubleMillis returns ceill(strtold(arg)*1000) cast to a long long, with
-// Redis's string2ld checks (no surrounding space, whole string, not NaN,
-// no overflow of the long double range).
-func ldoubleMillis(arg []byte) (int64, bool) {
-	s := str(arg)
-	if len(s) == 0 || isSpaceByte(s[0]) || isSpaceByte(s[len(s)-1]) {
-		return 0, false
-	}
-	body := strings.TrimLeft(s, "+-")
-	if len(s)-len(body) > 1 || strings.ContainsRune(s, '_') {
-		return 0, false
-	}
-	lb := strings.ToLower(body)
-	switch lb {
-	case "inf", "infinity":
-		return math.MinInt64, true
-	}
-	if len(lb) > 1 && lb[0] == '0' && (lb[1] == 'b' || lb[1] == 'o') {
-		return 0, false
-	}
-	f, _, err := big.ParseFloat(s, 0, 64, big.ToNearestEven)
-	if err != nil {
-		return 0, false
-	}
-	if f.Sign() != 0 {
-		// The x87 long double range: overflow (and underflow to zero)
-		// make strtold fail with ERANGE, which string2ld rejects.
-		e := f.MantExp(nil)
-		if e > 16384 || e < -16445 {
-			return 0, false
-		}
-	}
-	f.SetMode(big.ToNearestEven)
-	f.Mul(f, big.NewFloat(1000).SetPrec(64))
-	i, acc := f.Int(nil) // truncates toward zero
-	if acc == big.Below {
-		i.Add(i, big.NewInt(1)) // ceil of a positive fraction
-	}
-	if !i.IsInt64() {
-		return math.MinInt64, true
-	}
-	return i.Int64(), true
 }
 
 // ---- push ----
@@ -194,9 +119,7 @@ func listPop(n *Node, c *Client, args [][]byte, front bool) {
 	var count int64
 	if hasCount {
 		var ok bool
-		count, ok = parseInt(args[2])
-		if !ok || count < 0 {
-			c.addError(errListNotPositive)
+		if count, ok = parsePositiveLong(c, args[2]); !ok {
 			return
 		}
 	}
@@ -242,17 +165,7 @@ func listPopRangeReply(c *Client, l *List, front bool, count int64) int {
 
 // ---- read ----
 
-func llenCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupReadType(c, args[1], TypeList)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	c.addInt(int64(o.List.Len()))
-}
+func llenCmd(n *Node, c *Client, args [][]byte) { n.replyCard(c, args[1], TypeList) }
 
 // listIndex turns a Redis index (negative from the tail) into a position,
 // reporting whether it falls inside a list of length llen.
@@ -615,61 +528,20 @@ func listMove(n *Node, c *Client, src, dst []byte, from, to bool) bool {
 
 // ---- multi-key pop ----
 
-// listMpopArgs parses "numkeys key... LEFT|RIGHT [COUNT n]" starting at
-// args[idx], as lmpopGenericCommand.
-func listMpopArgs(c *Client, args [][]byte, idx int) (keys [][]byte, front bool, count int64, ok bool) {
-	numkeys, ok := parseInt(args[idx])
-	if !ok || numkeys < 1 {
-		c.addError(errListNumkeys)
-		return nil, false, 0, false
-	}
-	if numkeys >= int64(len(args)-idx-1) {
-		c.addError(errSyntax)
-		return nil, false, 0, false
-	}
-	whereIdx := idx + int(numkeys) + 1
-	if front, ok = listWhere(c, args[whereIdx]); !ok {
-		return nil, false, 0, false
-	}
-	count = -1
-	for j := whereIdx + 1; j < len(args); j++ {
-		more := len(args) - 1 - j
-		if count == -1 && eq(args[j], "count") && more > 0 {
-			j++
-			v, ok := parseInt(args[j])
-			if !ok || v < 1 {
-				c.addError(errListCount)
-				return nil, false, 0, false
-			}
-			count = v
-		} else {
-			c.addError(errSyntax)
-			return nil, false, 0, false
-		}
-	}
-	if count == -1 {
-		count = 1
-	}
-	return args[idx+1 : whereIdx], front, count, true
-}
-
 func lmpopCmd(n *Node, c *Client, args [][]byte) {
-	keys, front, count, ok := listMpopArgs(c, args, 1)
+	keys, front, count, ok := parseMpopArgs(c, args, 1, "left", "right")
 	if !ok {
 		return
 	}
-	for _, key := range keys {
-		o, ok := n.lookupWriteType(c, key, TypeList)
-		if !ok {
-			return
-		}
-		if o == nil {
-			continue
-		}
-		listServeMpop(n, c, key, o, front, count)
+	key, o, ok := n.firstNonEmpty(c, keys, TypeList)
+	if !ok {
 		return
 	}
-	c.addNullArray()
+	if o == nil {
+		c.addNullArray()
+		return
+	}
+	listServeMpop(n, c, key, o, front, count)
 }
 
 // listServeMpop pops up to count elements from the list o under key,
@@ -688,7 +560,7 @@ func blpopCmd(n *Node, c *Client, args [][]byte) { listBPop(n, c, args, true) }
 func brpopCmd(n *Node, c *Client, args [][]byte) { listBPop(n, c, args, false) }
 
 func listBPop(n *Node, c *Client, args [][]byte, front bool) {
-	timeout, ok := listTimeout(c, args[len(args)-1])
+	timeout, ok := parseTimeout(c, args[len(args)-1])
 	if !ok {
 		return
 	}
@@ -696,11 +568,11 @@ func listBPop(n *Node, c *Client, args [][]byte, front bool) {
 }
 
 func blmpopCmd(n *Node, c *Client, args [][]byte) {
-	keys, front, count, ok := listMpopArgs(c, args, 2)
+	keys, front, count, ok := parseMpopArgs(c, args, 2, "left", "right")
 	if !ok {
 		return
 	}
-	timeout, ok := listTimeout(c, args[1])
+	timeout, ok := parseTimeout(c, args[1])
 	if !ok {
 		return
 	}
@@ -723,14 +595,11 @@ func listBlockingPop(n *Node, c *Client, keys [][]byte, front bool, count int64,
 		listServePop(n, c, key, o, front, count)
 		return
 	}
-	for _, key := range keys {
-		o, ok := n.lookupWriteType(c, key, TypeList)
-		if !ok {
-			return
-		}
-		if o == nil {
-			continue
-		}
+	key, o, ok := n.firstNonEmpty(c, keys, TypeList)
+	if !ok {
+		return
+	}
+	if o != nil {
 		listServePop(n, c, key, o, front, count)
 		return
 	}
@@ -763,7 +632,7 @@ func blmoveCmd(n *Node, c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	timeout, ok := listTimeout(c, args[5])
+	timeout, ok := parseTimeout(c, args[5])
 	if !ok {
 		return
 	}
@@ -773,7 +642,7 @@ func blmoveCmd(n *Node, c *Client, args [][]byte) {
 }
 
 func brpoplpushCmd(n *Node, c *Client, args [][]byte) {
-	timeout, ok := listTimeout(c, args[3])
+	timeout, ok := parseTimeout(c, args[3])
 	if !ok {
 		return
 	}

@@ -429,35 +429,6 @@ func TestBlockingInsideExec(t *testing.T) {
 	}
 }
 
-func TestBlockingTimeoutParsing(t *testing.T) {
-	for _, tc := range []struct {
-		arg string
-		ms  int64 // -1: error
-		neg bool
-	}{
-		{"0", 0, false}, {"1", 1000, false}, {"0.5", 500, false}, {"1.", 1000, false},
-		{".5", 500, false}, {"+.5", 500, false}, {"0x10", 16000, false}, {"0x1.8p1", 3000, false},
-		{"1e-5", 1, false}, {"-0.0001", 0, false}, {"-0", 0, false}, {"-0.001", 0, false},
-		{"-1", -1, true}, {"inf", -1, true}, {"-inf", -1, true}, {"1e20", -1, true}, {"1e400", -1, true},
-		{"abc", -1, false}, {"nan", -1, false}, {" 1", -1, false}, {"1 ", -1, false}, {"", -1, false},
-		{"1e5000", -1, false}, {"1e-5000", -1, false}, {"0b1", -1, false}, {"++1", -1, false}, {"1_0", -1, false},
-	} {
-		tn := newTestNode(t)
-		a := tn.connect()
-		c := tn.clients[a]
-		d, ok := listTimeout(c, []byte(tc.arg))
-		out, _ := tn.TakeOutput(a, nil)
-		switch {
-		case tc.ms >= 0 && (!ok || d != time.Duration(tc.ms)*time.Millisecond):
-			t.Errorf("timeout %q = %v %v %q, want %dms", tc.arg, d, ok, out, tc.ms)
-		case tc.ms < 0 && tc.neg && string(out) != "-"+errNegTimeout+"\r\n":
-			t.Errorf("timeout %q: %q, want negative", tc.arg, out)
-		case tc.ms < 0 && !tc.neg && string(out) != "-"+errTimeout+"\r\n":
-			t.Errorf("timeout %q: %q, want not a float", tc.arg, out)
-		}
-	}
-}
-
 // ---- propagation ----
 
 // replayer applies propagated commands to another node through a client

@@ -61,6 +61,7 @@ func containerDefs() map[string][]*subcommand {
 		"slowlog": slowlogSubcommands(),
 		"latency": latencySubcommands(),
 		"memory":  memorySubcommands(),
+		"object":  objectSubcommands(),
 	}
 }
 

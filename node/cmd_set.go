@@ -115,32 +115,7 @@ func saddCmd(n *Node, c *Client, args [][]byte) {
 }
 
 func sremCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupWriteType(c, args[1], TypeSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	deleted := 0
-	for _, m := range args[2:] {
-		if o.Set.Delete(str(m)) {
-			deleted++
-			if o.Set.Len() == 0 {
-				break
-			}
-		}
-	}
-	if deleted > 0 {
-		if o.Set.Len() == 0 {
-			n.removeKey(c.db, str(args[1]))
-		} else {
-			n.touch(c.db, str(args[1]))
-		}
-		n.propagate(c.db, args...)
-	}
-	c.addInt(int64(deleted))
+	n.removeMembers(c, args, TypeSet, func(o *Object, m string) bool { return o.Set.Delete(m) })
 }
 
 func smoveCmd(n *Node, c *Client, args [][]byte) {
@@ -219,17 +194,7 @@ func smismemberCmd(n *Node, c *Client, args [][]byte) {
 	}
 }
 
-func scardCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupReadType(c, args[1], TypeSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	c.addInt(int64(o.Set.Len()))
-}
+func scardCmd(n *Node, c *Client, args [][]byte) { n.replyCard(c, args[1], TypeSet) }
 
 // SMEMBERS is SINTER of one key in Redis 7.0.
 func smembersCmd(n *Node, c *Client, args [][]byte) {
@@ -243,8 +208,6 @@ func smembersCmd(n *Node, c *Client, args [][]byte) {
 	}
 	c.addStrings(setMembers(o))
 }
-
-const errRangeLong = "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807"
 
 // SRANDMEMBER key [count]
 func srandmemberCmd(n *Node, c *Client, args [][]byte) {
@@ -268,13 +231,8 @@ func srandmemberCmd(n *Node, c *Client, args [][]byte) {
 }
 
 func srandmemberWithCount(n *Node, c *Client, args [][]byte) {
-	l, ok := parseInt(args[2])
+	l, ok := parseRangeLong(c, args[2], -math.MaxInt64, math.MaxInt64, "")
 	if !ok {
-		c.addError(errNotInt)
-		return
-	}
-	if l == math.MinInt64 {
-		c.addError(errRangeLong)
 		return
 	}
 	o, ok := n.lookupReadType(c, args[1], TypeSet)
@@ -300,7 +258,8 @@ func srandmemberWithCount(n *Node, c *Client, args [][]byte) {
 		c.addStrings(setMembers(o))
 		return
 	}
-	c.addStrings(collRandDistinct(n, setMembers(o), int(l), random))
+	all := func() []string { return setMembers(o) }
+	c.addStrings(randDistinct(n, o.Set.Len(), int(l), all, random, sameString))
 }
 
 // SPOP key [count]
@@ -339,9 +298,8 @@ const spopMoveStrategyMul = 5
 const spopBatch = 1024
 
 func spopWithCount(n *Node, c *Client, args [][]byte) {
-	count, ok := parseInt(args[2])
-	if !ok || count < 0 {
-		c.addError("ERR value is out of range, must be positive")
+	count, ok := parsePositiveLong(c, args[2])
+	if !ok {
 		return
 	}
 	o, ok := n.lookupWriteType(c, args[1], TypeSet)
@@ -494,9 +452,8 @@ func sinterstoreCmd(n *Node, c *Client, args [][]byte) {
 
 // SINTERCARD numkeys key [key ...] [LIMIT limit]
 func sintercardCmd(n *Node, c *Client, args [][]byte) {
-	numkeys, ok := parseInt(args[1])
-	if !ok || numkeys < 1 {
-		c.addError("ERR numkeys should be greater than 0")
+	numkeys, ok := parseRangeLong(c, args[1], 1, math.MaxInt64, "ERR numkeys should be greater than 0")
+	if !ok {
 		return
 	}
 	if numkeys > int64(len(args)-2) {
@@ -507,9 +464,8 @@ func sintercardCmd(n *Node, c *Client, args [][]byte) {
 	for j := 2 + int(numkeys); j < len(args); j++ {
 		if eq(args[j], "limit") && j < len(args)-1 {
 			j++
-			v, ok := parseInt(args[j])
-			if !ok || v < 0 {
-				c.addError("ERR LIMIT can't be negative")
+			v, ok := parseRangeLong(c, args[j], 0, math.MaxInt64, "ERR LIMIT can't be negative")
+			if !ok {
 				return
 			}
 			limit = v
@@ -579,26 +535,13 @@ func sdiffstoreCmd(n *Node, c *Client, args [][]byte) {
 
 // SSCAN key cursor [MATCH pattern] [COUNT count]
 func sscanCmd(n *Node, c *Client, args [][]byte) {
-	cursor, ok := parseCollScanCursor(args[2])
-	if !ok {
-		c.addError("ERR invalid cursor")
-		return
-	}
-	o, ok := n.lookupReadType(c, args[1], TypeSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		collScanReply(c, 0, nil)
-		return
-	}
-	pattern, count, ok := collScanOptions(c, args[3:])
+	o, cursor, opts, ok := n.collScanStart(c, args, TypeSet)
 	if !ok {
 		return
 	}
 	var items []string
 	add := func(m string, _ struct{}) {
-		if pattern == nil || GlobMatch(pattern, []byte(m), false) {
+		if opts.match(m) {
 			items = append(items, m)
 		}
 	}
@@ -607,9 +550,9 @@ func sscanCmd(n *Node, c *Client, args [][]byte) {
 		for _, m := range setMembers(o) {
 			add(m, struct{}{})
 		}
-		collScanReply(c, 0, items)
+		addScanReply(c, 0, items)
 		return
 	}
-	next := o.Set.Scan(cursor, count, add)
-	collScanReply(c, next, items)
+	next := o.Set.Scan(cursor, opts.count, add)
+	addScanReply(c, next, items)
 }

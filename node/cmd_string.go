@@ -3,9 +3,7 @@ package node
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
-	"strings"
 )
 
 // String commands, as Redis 7.0.15's t_string.c.
@@ -36,17 +34,6 @@ func stringCommands() []*Command {
 		{Name: "setrange", Arity: 4, Flags: w | oom, FirstKey: 1, LastKey: 1, Step: 1, Fn: setrangeCmd},
 		{Name: "lcs", Arity: -3, Flags: r, FirstKey: 1, LastKey: 2, Step: 1, Fn: lcsCmd},
 	}
-}
-
-// optEqC matches an option the way Redis's strcasecmp does: the argument
-// is compared up to its first NUL byte.
-func optEqC(arg []byte, word string) bool {
-	for i, ch := range arg {
-		if ch == 0 {
-			return eq(arg[:i], word)
-		}
-	}
-	return eq(arg, word)
 }
 
 // SET option flags (OBJ_SET_NX ... in Redis).
@@ -422,8 +409,7 @@ func (n *Node) incrDecr(c *Client, args [][]byte, incr int64) {
 			return
 		}
 	}
-	if (incr < 0 && value < 0 && incr < math.MinInt64-value) ||
-		(incr > 0 && value > 0 && incr > math.MaxInt64-value) {
+	if addOverflows(value, incr) {
 		c.addError(errOverflow)
 		return
 	}
@@ -446,7 +432,7 @@ func incrbyfloatCmd(n *Node, c *Client, args [][]byte) {
 		c.addError(errWrongType)
 		return
 	}
-	value := longDouble{f: new(big.Float)}
+	value := ldZero()
 	if o != nil {
 		var ok bool
 		if value, ok = parseLongDouble(o.Str); !ok {
@@ -702,243 +688,4 @@ func lcsCmd(n *Node, c *Client, args [][]byte) {
 	default:
 		c.addBulk(result)
 	}
-}
-
-// longDouble emulates the x86-64 80-bit long double INCRBYFLOAT computes
-// in: a 64-bit mantissa, round-to-nearest-even, and ±inf beyond ~1.19e4932.
-type longDouble struct {
-	f   *big.Float // finite value, precision 64
-	inf int        // +1/-1 for ±inf
-}
-
-const (
-	ldPrec    = 64
-	ldMaxExp  = 16384  // |x| >= 2^16384 overflows
-	ldTinyExp = -16445 // |x| <= 2^-16446 rounds to zero (below half the least subnormal)
-)
-
-// parseLongDouble is Redis's string2ld: glibc strtold must consume the
-// whole string, with no leading space, no NaN, and no overflow or
-// underflow to zero.
-func parseLongDouble(b []byte) (longDouble, bool) {
-	if len(b) == 0 || len(b) >= 5*1024 || isSpaceByte(b[0]) {
-		return longDouble{}, false
-	}
-	neg := false
-	s := b
-	if s[0] == '+' || s[0] == '-' {
-		neg = s[0] == '-'
-		s = s[1:]
-	}
-	ls := strings.ToLower(string(s))
-	if ls == "inf" || ls == "infinity" {
-		if neg {
-			return longDouble{inf: -1}, true
-		}
-		return longDouble{inf: 1}, true
-	}
-	var x *big.Float
-	var ok bool
-	if len(ls) >= 2 && ls[0] == '0' && ls[1] == 'x' {
-		x, ok = parseHexFloat(ls[2:])
-	} else {
-		x, ok = parseDecFloat(ls)
-	}
-	if !ok {
-		return longDouble{}, false
-	}
-	if neg {
-		x.Neg(x)
-	}
-	return longDouble{f: x}, true
-}
-
-// parseDecFloat parses digits[.digits][e[+-]digits] with at least one
-// digit, rounded to 64 bits; overflow and underflow to zero fail.
-func parseDecFloat(s string) (*big.Float, bool) {
-	var mant []byte
-	digits, exp10 := 0, int64(0)
-	i := 0
-	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-		mant = append(mant, s[i])
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		for i++; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			mant = append(mant, s[i])
-			digits++
-			exp10--
-		}
-	}
-	if digits == 0 {
-		return nil, false
-	}
-	if i < len(s) && s[i] == 'e' {
-		i++
-		eneg := false
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			eneg = s[i] == '-'
-			i++
-		}
-		if i == len(s) {
-			return nil, false // "1e" / "1e+": strtold stops before the 'e'
-		}
-		var e int64
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			if e < 1e12 {
-				e = e*10 + int64(s[i]-'0')
-			}
-		}
-		if eneg {
-			e = -e
-		}
-		exp10 += e
-	}
-	if i != len(s) {
-		return nil, false
-	}
-	// Strip leading zeros to size the value.
-	k := 0
-	for k < len(mant) && mant[k] == '0' {
-		k++
-	}
-	mant = mant[k:]
-	if len(mant) == 0 {
-		return new(big.Float).SetPrec(ldPrec), true
-	}
-	mag := int64(len(mant)) - 1 + exp10 // value is in [10^mag, 10^(mag+1))
-	if mag > 4933 || mag < -4952 {
-		return nil, false
-	}
-	m, _ := new(big.Int).SetString(string(mant), 10)
-	z := new(big.Float).SetPrec(ldPrec)
-	if exp10 >= 0 {
-		m.Mul(m, new(big.Int).Exp(big.NewInt(10), big.NewInt(exp10), nil))
-		z.SetInt(m)
-	} else {
-		num := new(big.Float).SetInt(m)
-		den := new(big.Float).SetInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(-exp10), nil))
-		z.Quo(num, den)
-	}
-	return z, ldInRange(z)
-}
-
-// parseHexFloat parses the part after "0x": hexdigits[.hexdigits][p[+-]digits].
-func parseHexFloat(s string) (*big.Float, bool) {
-	m := new(big.Int)
-	digits, exp2 := 0, int64(0)
-	i := 0
-	hexVal := func(ch byte) (int64, bool) {
-		switch {
-		case ch >= '0' && ch <= '9':
-			return int64(ch - '0'), true
-		case ch >= 'a' && ch <= 'f':
-			return int64(ch-'a') + 10, true
-		}
-		return 0, false
-	}
-	for ; i < len(s); i++ {
-		v, ok := hexVal(s[i])
-		if !ok {
-			break
-		}
-		m.Lsh(m, 4).Or(m, big.NewInt(v))
-		digits++
-	}
-	if i < len(s) && s[i] == '.' {
-		for i++; i < len(s); i++ {
-			v, ok := hexVal(s[i])
-			if !ok {
-				break
-			}
-			m.Lsh(m, 4).Or(m, big.NewInt(v))
-			digits++
-			exp2 -= 4
-		}
-	}
-	if digits == 0 {
-		return nil, false
-	}
-	if i < len(s) && s[i] == 'p' {
-		i++
-		eneg := false
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			eneg = s[i] == '-'
-			i++
-		}
-		if i == len(s) {
-			return nil, false
-		}
-		var e int64
-		for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
-			if e < 1e12 {
-				e = e*10 + int64(s[i]-'0')
-			}
-		}
-		if eneg {
-			e = -e
-		}
-		exp2 += e
-	}
-	if i != len(s) {
-		return nil, false
-	}
-	if m.Sign() == 0 {
-		return new(big.Float).SetPrec(ldPrec), true
-	}
-	mag := int64(m.BitLen()) + exp2 // value is in [2^(mag-1), 2^mag)
-	if mag > ldMaxExp+1 || mag < ldTinyExp-1 {
-		return nil, false
-	}
-	z := new(big.Float).SetPrec(ldPrec).SetInt(m)
-	z.SetMantExp(z, int(exp2))
-	return z, ldInRange(z)
-}
-
-// ldInRange reports whether a rounded non-zero value neither overflows
-// nor underflows to zero in a long double.
-func ldInRange(z *big.Float) bool {
-	if z.Sign() == 0 {
-		return true
-	}
-	exp := z.MantExp(nil) // |z| in [2^(exp-1), 2^exp)
-	if exp > ldMaxExp {
-		return false
-	}
-	if exp < ldTinyExp || (exp == ldTinyExp && isPow2(z)) {
-		return false
-	}
-	return true
-}
-
-func isPow2(z *big.Float) bool {
-	m := new(big.Float)
-	z.MantExp(m)
-	return m.Abs(m).Cmp(big.NewFloat(0.5)) == 0
-}
-
-// add returns x+y rounded to a long double, or false for NaN or ±inf.
-func (x longDouble) add(y longDouble) (longDouble, bool) {
-	if x.inf != 0 || y.inf != 0 {
-		return longDouble{}, false
-	}
-	z := new(big.Float).SetPrec(ldPrec).Add(x.f, y.f)
-	if z.Sign() != 0 && z.MantExp(nil) > ldMaxExp {
-		return longDouble{}, false
-	}
-	return longDouble{f: z}, true
-}
-
-// human is ld2string(LD_STR_HUMAN): "%.17Lf" with trailing zeros (and a
-// trailing '.') removed, and "-0" written "0".
-func (x longDouble) human() string {
-	s := x.f.Text('f', 17)
-	if strings.IndexByte(s, '.') >= 0 {
-		s = strings.TrimRight(s, "0")
-		s = strings.TrimSuffix(s, ".")
-	}
-	if s == "-0" {
-		s = "0"
-	}
-	return s
 }

@@ -371,45 +371,6 @@ func TestStringInPlaceEditsAreIsolated(t *testing.T) {
 	tn.want(id, `"1.50"`, "get", "g")
 }
 
-func TestIncrbyfloatFormatting(t *testing.T) {
-	for _, tc := range []struct{ a, b, want string }{
-		{"10.5", "0.1", "10.6"},
-		{"3.0e3", "5.0e3", "8000"},
-		{"0.1", "0.2", "0.3"},
-		{"1.1", "2.2", "3.3"},
-		{"0", "-0.0", "0"},
-		{"0", "1.23456789012345678901234", "1.23456789012345679"},
-		{"0", "12345678901234567890123", "12345678901234567889920"},
-		{"0", "-1e-18", "0"},
-		{"0", "0x1p3", "8"},
-		{"0", "0X.8", "0.5"},
-		{"1e17", "0.1", "100000000000000000.1015625"},
-		{"9223372036854775807", "1", "9223372036854775808"},
-	} {
-		a, ok1 := parseLongDouble([]byte(tc.a))
-		b, ok2 := parseLongDouble([]byte(tc.b))
-		if !ok1 || !ok2 {
-			t.Errorf("%s + %s: parse failed", tc.a, tc.b)
-			continue
-		}
-		sum, ok := a.add(b)
-		if !ok || sum.human() != tc.want {
-			t.Errorf("%s + %s = %s (%v), want %s", tc.a, tc.b, sum.human(), ok, tc.want)
-		}
-	}
-	for _, bad := range []string{"", " 1", "1 ", "nan", "-nan", "1e", "1e+", "0x", "0x1p", "1_0", "1e5000",
-		"-1e5000", "1e-5000", "infin", "1\x00", "--1", "+-1", "."} {
-		if _, ok := parseLongDouble([]byte(bad)); ok {
-			t.Errorf("parseLongDouble(%q) accepted", bad)
-		}
-	}
-	for _, good := range []string{"inf", "-Infinity", "+5", ".5", "5.", "1e-4950", "0e-99999", "1E2"} {
-		if _, ok := parseLongDouble([]byte(good)); !ok {
-			t.Errorf("parseLongDouble(%q) refused", good)
-		}
-	}
-}
-
 func TestSetrangeAndAppendLimits(t *testing.T) {
 	tn := newTestNode(t)
 	id := tn.connect()

@@ -1,10 +1,8 @@
 package node
 
 import (
-	"bytes"
 	"fmt"
 	"math"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
@@ -64,7 +62,6 @@ const (
 	zerrNaN         = "ERR resulting score is not a number (NaN)"
 	zerrMinMaxFloat = "ERR min or max is not a float"
 	zerrMinMaxLex   = "ERR min or max not valid string range item"
-	zerrPositive    = "ERR value is out of range, must be positive"
 )
 
 // ---------------------------------------------------------------------------
@@ -179,155 +176,6 @@ func (n *Node) zsetStored(c *Client, dst []byte, o *Object, args [][]byte) {
 // ---------------------------------------------------------------------------
 // Number parsing with C semantics
 
-// zStrtod emulates glibc strtod on b, read as a C string (it stops at the
-// first NUL). It returns the value, how many bytes were consumed (0 when
-// no conversion could be done) and whether the result overflowed to ±Inf
-// or underflowed to zero (ERANGE).
-func zStrtod(b []byte) (v float64, n int, erange bool) {
-	i := 0
-	for i < len(b) && isSpaceByte(b[i]) {
-		i++
-	}
-	neg := false
-	if i < len(b) && (b[i] == '+' || b[i] == '-') {
-		neg = b[i] == '-'
-		i++
-	}
-	sign := func(f float64) float64 {
-		if neg {
-			return -f
-		}
-		return f
-	}
-	rest := b[i:]
-	if zHasPrefixFold(rest, "inf") {
-		m := 3
-		if zHasPrefixFold(rest, "infinity") {
-			m = 8
-		}
-		return sign(math.Inf(1)), i + m, false
-	}
-	if zHasPrefixFold(rest, "nan") {
-		m := 3
-		if m < len(rest) && rest[m] == '(' {
-			k := m + 1
-			for k < len(rest) && (zIsAlnum(rest[k]) || rest[k] == '_') {
-				k++
-			}
-			if k < len(rest) && rest[k] == ')' {
-				m = k + 1
-			}
-		}
-		return math.NaN(), i + m, false
-	}
-	if len(rest) >= 2 && rest[0] == '0' && (rest[1] == 'x' || rest[1] == 'X') {
-		j, digits := 2, 0
-		for j < len(rest) && zIsHex(rest[j]) {
-			j++
-			digits++
-		}
-		if j < len(rest) && rest[j] == '.' {
-			k, frac := j+1, 0
-			for k < len(rest) && zIsHex(rest[k]) {
-				k++
-				frac++
-			}
-			if digits+frac > 0 {
-				j = k
-				digits += frac
-			}
-		}
-		if digits == 0 { // just the "0"
-			return sign(0), i + 1, false
-		}
-		mant := string(rest[2:j])
-		exp := "0"
-		if j < len(rest) && (rest[j] == 'p' || rest[j] == 'P') {
-			k := j + 1
-			if k < len(rest) && (rest[k] == '+' || rest[k] == '-') {
-				k++
-			}
-			if k < len(rest) && zIsDigit(rest[k]) {
-				for k < len(rest) && zIsDigit(rest[k]) {
-					k++
-				}
-				exp = string(rest[j+1 : k])
-				j = k
-			}
-		}
-		f, err := strconv.ParseFloat("0x"+mant+"p"+exp, 64)
-		erange = err != nil || (f == 0 && strings.Trim(mant, "0.") != "")
-		return sign(f), i + j, erange
-	}
-	j, digits := 0, 0
-	for j < len(rest) && zIsDigit(rest[j]) {
-		j++
-		digits++
-	}
-	if j < len(rest) && rest[j] == '.' {
-		k, frac := j+1, 0
-		for k < len(rest) && zIsDigit(rest[k]) {
-			k++
-			frac++
-		}
-		if digits+frac > 0 {
-			j = k
-			digits += frac
-		}
-	}
-	if digits == 0 {
-		return 0, 0, false
-	}
-	mant := rest[:j]
-	if j < len(rest) && (rest[j] == 'e' || rest[j] == 'E') {
-		k := j + 1
-		if k < len(rest) && (rest[k] == '+' || rest[k] == '-') {
-			k++
-		}
-		if k < len(rest) && zIsDigit(rest[k]) {
-			for k < len(rest) && zIsDigit(rest[k]) {
-				k++
-			}
-			j = k
-		}
-	}
-	f, err := strconv.ParseFloat(string(rest[:j]), 64)
-	erange = err != nil || (f == 0 && strings.Trim(string(mant), "0.") != "")
-	return sign(f), i + j, erange
-}
-
-func zHasPrefixFold(b []byte, word string) bool {
-	if len(b) < len(word) {
-		return false
-	}
-	return eq(b[:len(word)], word)
-}
-
-func zIsDigit(c byte) bool { return c >= '0' && c <= '9' }
-func zIsHex(c byte) bool   { return zIsDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'f') }
-func zIsAlnum(c byte) bool { return zIsDigit(c) || (c|0x20 >= 'a' && c|0x20 <= 'z') }
-
-// zCString returns b up to its first NUL, as C code sees an sds.
-func zCString(b []byte) []byte {
-	if i := bytes.IndexByte(b, 0); i >= 0 {
-		return b[:i]
-	}
-	return b
-}
-
-// zString2d is Redis's string2d (getDoubleFromObject): the whole argument
-// must be a number, no leading space, no NaN, no overflow or underflow to 0.
-func zString2d(b []byte) (float64, bool) {
-	if len(b) == 0 || isSpaceByte(b[0]) {
-		return 0, false
-	}
-	v, n, erange := zStrtod(b)
-	if n != len(b) || erange || math.IsNaN(v) {
-		return 0, false
-	}
-	return v, true
-}
-
 // zParseScoreItem parses one end of a score range as zslParseRange: an
 // optional "(" then whatever strtod accepts up to the end of the C string.
 func zParseScoreItem(b []byte) (v float64, ex bool, ok bool) {
@@ -335,8 +183,8 @@ func zParseScoreItem(b []byte) (v float64, ex bool, ok bool) {
 		ex = true
 		b = b[1:]
 	}
-	b = zCString(b)
-	v, n, _ := zStrtod(b)
+	b = cString(b)
+	v, n, _ := strtod(b)
 	if n != len(b) || math.IsNaN(v) {
 		return 0, false, false
 	}
@@ -387,120 +235,6 @@ func zParseLexRange(min, max []byte) (zLexRange, bool) {
 		return r, false
 	}
 	return r, true
-}
-
-// zParseTimeout is getTimeoutFromObjectOrReply with UNIT_SECONDS: a long
-// double of seconds, times 1000, truncated to milliseconds. It returns the
-// wait (0 = forever).
-func zParseTimeout(c *Client, b []byte) (time.Duration, bool) {
-	if len(b) == 0 || len(b) >= 5*1024 || isSpaceByte(b[0]) {
-		c.addError(errTimeout)
-		return 0, false
-	}
-	s := zCString(b)
-	v, n, erange := zStrtod(s)
-	if n != len(s) || math.IsNaN(v) {
-		c.addError(errTimeout)
-		return 0, false
-	}
-	var ms int64
-	switch {
-	case len(s) == 0: // an empty C string converts to 0
-	case math.IsInf(v, 0) && !erange:
-		ms = math.MinInt64 // (long long) of an infinite long double
-	default:
-		var ok bool
-		if ms, ok = zLongDoubleMillis(s); !ok {
-			c.addError(errTimeout)
-			return 0, false
-		}
-	}
-	if ms < 0 {
-		c.addError(errNegTimeout)
-		return 0, false
-	}
-	if ms > math.MaxInt64/int64(time.Millisecond) {
-		return 0, true // beyond any deadline: wait forever
-	}
-	return time.Duration(ms) * time.Millisecond, true
-}
-
-// zLongDoubleMillis computes (long long)(strtold(s) * 1000.0) with x87
-// long double precision (64-bit mantissa). ok is false when strtold would
-// report ERANGE (beyond the long double range).
-func zLongDoubleMillis(s []byte) (int64, bool) {
-	t := string(s)
-	if len(t) > 0 && t[0] == '+' {
-		t = t[1:]
-	}
-	f, _, err := big.ParseFloat(t, 0, 64, big.ToNearestEven)
-	if err != nil {
-		return 0, false
-	}
-	if f.Sign() != 0 {
-		exp := f.MantExp(nil)
-		if exp > 16384 || exp < -16444 {
-			return 0, false
-		}
-	}
-	f.SetMode(big.ToNearestEven)
-	f.Mul(f, new(big.Float).SetPrec(64).SetInt64(1000))
-	i, acc := f.Int64()
-	if acc != big.Exact && (i == math.MaxInt64 || i == math.MinInt64) {
-		return math.MinInt64, true // x87 "integer indefinite"
-	}
-	return i, true
-}
-
-// zParseCursor is parseScanCursorOrReply (strtoul semantics).
-func zParseCursor(b []byte) (uint64, bool) {
-	if len(b) > 0 && isSpaceByte(b[0]) {
-		return 0, false
-	}
-	s := zCString(b)
-	i := 0
-	neg := false
-	if i < len(s) && (s[i] == '+' || s[i] == '-') {
-		neg = s[i] == '-'
-		i++
-	}
-	start := i
-	var v uint64
-	overflow := false
-	for i < len(s) && zIsDigit(s[i]) {
-		d := uint64(s[i] - '0')
-		if v > (math.MaxUint64-d)/10 {
-			overflow = true
-		}
-		v = v*10 + d
-		i++
-	}
-	if i == start {
-		return 0, len(s) == 0
-	}
-	if i != len(s) || overflow {
-		return 0, false
-	}
-	if neg {
-		v = -v
-	}
-	return v, true
-}
-
-// zD2String is Redis 7.0's d2string, the form a listpack stores a score in
-// (ZSCAN of a listpack replies it): integers print as integers.
-func zD2String(f float64) string {
-	if f == 0 {
-		if math.Signbit(f) {
-			return "-0"
-		}
-		return "0"
-	}
-	const lim = float64(math.MaxInt64 / 2)
-	if !math.IsInf(f, 0) && f >= -lim && f <= lim && f == math.Trunc(f) {
-		return strconv.FormatInt(int64(f), 10)
-	}
-	return FormatFloat(f)
 }
 
 // ---------------------------------------------------------------------------
@@ -574,7 +308,7 @@ options:
 	}
 	scores := make([]float64, elements)
 	for j := range scores {
-		v, ok := zString2d(args[idx+2*j])
+		v, ok := parseFloat(args[idx+2*j])
 		if !ok {
 			c.addError(errNotFloat)
 			return
@@ -639,49 +373,13 @@ options:
 }
 
 func zremCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupWriteType(c, args[1], TypeZSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	deleted := 0
-	removed := false
-	for _, m := range args[2:] {
-		if o.ZSet.Remove(str(m)) {
-			deleted++
-		}
-		if o.ZSet.Len() == 0 {
-			n.removeKey(c.db, str(args[1]))
-			removed = true
-			break
-		}
-	}
-	if deleted > 0 {
-		if !removed {
-			n.touch(c.db, str(args[1]))
-		}
-		n.propagate(c.db, args...)
-	}
-	c.addInt(int64(deleted))
+	n.removeMembers(c, args, TypeZSet, func(o *Object, m string) bool { return o.ZSet.Remove(m) })
 }
 
 // ---------------------------------------------------------------------------
 // Reads: ZCARD, ZSCORE, ZMSCORE, ZRANK, ZREVRANK, ZCOUNT, ZLEXCOUNT
 
-func zcardCmd(n *Node, c *Client, args [][]byte) {
-	o, ok := n.lookupReadType(c, args[1], TypeZSet)
-	if !ok {
-		return
-	}
-	if o == nil {
-		c.addInt(0)
-		return
-	}
-	c.addInt(int64(o.ZSet.Len()))
-}
+func zcardCmd(n *Node, c *Client, args [][]byte) { n.replyCard(c, args[1], TypeZSet) }
 
 func zscoreCmd(n *Node, c *Client, args [][]byte) {
 	o, ok := n.lookupReadType(c, args[1], TypeZSet)
@@ -1244,7 +942,7 @@ func zsetOpGeneric(n *Node, c *Client, args [][]byte, dst []byte, numkeysIdx int
 		case op != zsetOpDiff && !cardOnly && remaining >= len(src)+1 && eq(a, "weights"):
 			j++
 			for i := range src {
-				w, ok := zString2d(args[j])
+				w, ok := parseFloat(args[j])
 				if !ok {
 					c.addError("ERR weight value is not a float")
 					return
@@ -1269,9 +967,8 @@ func zsetOpGeneric(n *Node, c *Client, args [][]byte, dst []byte, numkeysIdx int
 			withscores = true
 			j++
 		case cardOnly && remaining >= 2 && eq(a, "limit"):
-			v, ok := parseInt(args[j+1])
-			if !ok || v < 0 {
-				c.addError("ERR LIMIT can't be negative")
+			v, ok := parseRangeLong(c, args[j+1], 0, math.MaxInt64, "ERR LIMIT can't be negative")
+			if !ok {
 				return
 			}
 			limit = v
@@ -1444,9 +1141,8 @@ func zpopGeneric(n *Node, c *Client, args [][]byte, max bool) {
 	}
 	count := int64(-1)
 	if len(args) == 3 {
-		v, ok := parseInt(args[2])
-		if !ok || v < 0 {
-			c.addError(zerrPositive)
+		v, ok := parsePositiveLong(c, args[2])
+		if !ok {
 			return
 		}
 		count = v
@@ -1473,7 +1169,7 @@ func bzpopmaxCmd(n *Node, c *Client, args [][]byte) { bzpopGeneric(n, c, args, t
 // bzpopGeneric is BZPOPMIN/BZPOPMAX: reply [key, member, score] from the
 // first non-empty key, else park.
 func bzpopGeneric(n *Node, c *Client, args [][]byte, max bool) {
-	timeout, ok := zParseTimeout(c, args[len(args)-1])
+	timeout, ok := parseTimeout(c, args[len(args)-1])
 	if !ok {
 		return
 	}
@@ -1529,71 +1225,24 @@ func bzmpopCmd(n *Node, c *Client, args [][]byte) { zmpopGeneric(n, c, args, 2, 
 // zmpopGeneric is ZMPOP numkeys key... MIN|MAX [COUNT n] and BZMPOP
 // timeout numkeys key... MIN|MAX [COUNT n].
 func zmpopGeneric(n *Node, c *Client, args [][]byte, numkeysIdx int, blocking bool) {
-	numkeys, ok := parseInt(args[numkeysIdx])
-	if !ok || numkeys < 1 {
-		c.addError("ERR numkeys should be greater than 0")
+	keys, max, count, ok := parseMpopArgs(c, args, numkeysIdx, "max", "min")
+	if !ok {
 		return
-	}
-	if numkeys >= int64(len(args)) {
-		c.addError(errSyntax)
-		return
-	}
-	whereIdx := numkeysIdx + int(numkeys) + 1
-	if whereIdx >= len(args) {
-		c.addError(errSyntax)
-		return
-	}
-	var max bool
-	switch {
-	case eq(args[whereIdx], "min"):
-	case eq(args[whereIdx], "max"):
-		max = true
-	default:
-		c.addError(errSyntax)
-		return
-	}
-	count := int64(-1)
-	for j := whereIdx + 1; j < len(args); j++ {
-		if count == -1 && eq(args[j], "count") && j < len(args)-1 {
-			j++
-			v, ok := parseInt(args[j])
-			if !ok || v < 1 {
-				c.addError("ERR count should be greater than 0")
-				return
-			}
-			count = v
-		} else {
-			c.addError(errSyntax)
-			return
-		}
-	}
-	if count == -1 {
-		count = 1
 	}
 	var timeout time.Duration
 	if blocking {
-		if timeout, ok = zParseTimeout(c, args[1]); !ok {
+		if timeout, ok = parseTimeout(c, args[1]); !ok {
 			return
 		}
 	}
-	keys := args[numkeysIdx+1 : whereIdx]
 	var key []byte
 	var o *Object
 	if blocking {
 		if key, o, ok = n.zsetFirstReady(c, keys); !ok {
 			return
 		}
-	} else {
-		for _, k := range keys {
-			x, ok := n.lookupWriteType(c, k, TypeZSet)
-			if !ok {
-				return
-			}
-			if x != nil {
-				key, o = k, x
-				break
-			}
-		}
+	} else if key, o, ok = n.firstNonEmpty(c, keys, TypeZSet); !ok {
+		return
 	}
 	if o == nil {
 		if blocking && c.canBlock() {
@@ -1620,22 +1269,8 @@ func zmpopGeneric(n *Node, c *Client, args [][]byte, numkeysIdx int, blocking bo
 
 func zrandmemberCmd(n *Node, c *Client, args [][]byte) {
 	if len(args) >= 3 {
-		l, ok := parseInt(args[2])
+		l, withscores, ok := parseRandCount(c, args, "withscores")
 		if !ok {
-			c.addError(errNotInt)
-			return
-		}
-		if l == math.MinInt64 {
-			c.addError("ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807")
-			return
-		}
-		if len(args) > 4 || (len(args) == 4 && !eq(args[3], "withscores")) {
-			c.addError(errSyntax)
-			return
-		}
-		withscores := len(args) == 4
-		if withscores && l < -(math.MaxInt64/2) {
-			c.addError("ERR value is out of range")
 			return
 		}
 		zrandmemberWithCount(n, c, args[1], l, withscores)
@@ -1697,36 +1332,22 @@ func zrandmemberWithCount(n *Node, c *Client, key []byte, l int64, withscores bo
 		return
 	}
 	// CASE 3 and 4: count distinct members.
-	var picked []*zslNode
-	if count*3 > size {
+	all := func() []*zslNode {
 		all := make([]*zslNode, 0, size)
 		for x := z.first(); x != nil; x = x.next() {
 			all = append(all, x)
 		}
-		for int64(len(all)) > count {
-			i := n.randN(len(all))
-			all[i] = all[len(all)-1]
-			all = all[:len(all)-1]
-		}
-		picked = all
-	} else {
-		seen := make(map[string]bool, count) //det:ok lookups only
-		for int64(len(picked)) < count {
-			x := z.byRank(n.randN(int(size)))
-			if seen[x.member] {
-				continue
+		return all
+	}
+	random := func() *zslNode { return z.byRank(n.randN(int(size))) }
+	picked := randDistinct(n, int(size), int(count), all, random, func(x *zslNode) string { return x.member })
+	if count*3 <= size && !o.big { // lpRandomPairsUnique keeps listpack order
+		slices.SortFunc(picked, func(a, b *zslNode) int {
+			if zslLess(a.score, a.member, b.score, b.member) {
+				return -1
 			}
-			seen[x.member] = true
-			picked = append(picked, x)
-		}
-		if !o.big { // lpRandomPairsUnique keeps listpack order
-			slices.SortFunc(picked, func(a, b *zslNode) int {
-				if zslLess(a.score, a.member, b.score, b.member) {
-					return -1
-				}
-				return 1
-			})
-		}
+			return 1
+		})
 	}
 	for _, x := range picked {
 		reply(x.member, x.score)
@@ -1737,70 +1358,28 @@ func zrandmemberWithCount(n *Node, c *Client, key []byte, l int64, withscores bo
 // ZSCAN
 
 func zscanCmd(n *Node, c *Client, args [][]byte) {
-	cursor, ok := zParseCursor(args[2])
-	if !ok {
-		c.addError("ERR invalid cursor")
-		return
-	}
-	o, ok := n.lookupReadType(c, args[1], TypeZSet)
+	o, cursor, opts, ok := n.collScanStart(c, args, TypeZSet)
 	if !ok {
 		return
-	}
-	if o == nil {
-		c.addArray(2)
-		c.addBulkStr("0")
-		c.addArray(0)
-		return
-	}
-	count := int64(10)
-	var pattern []byte
-	usePattern := false
-	for i := 3; i < len(args); {
-		left := len(args) - i
-		switch {
-		case eq(args[i], "count") && left >= 2:
-			v, ok := parseInt(args[i+1])
-			if !ok {
-				c.addError(errNotInt)
-				return
-			}
-			if v < 1 {
-				c.addError(errSyntax)
-				return
-			}
-			count = v
-			i += 2
-		case eq(args[i], "match") && left >= 2:
-			pattern = args[i+1]
-			usePattern = !(len(pattern) == 1 && pattern[0] == '*')
-			i += 2
-		default:
-			c.addError(errSyntax)
-			return
-		}
 	}
 	var out []string
-	keep := func(m string) bool {
-		return !usePattern || GlobMatch(pattern, []byte(m), false)
-	}
 	z := o.ZSet
 	if !o.big {
+		// A listpack is returned whole in one call, scores as stored.
 		for x := z.first(); x != nil; x = x.next() {
-			if keep(x.member) {
-				out = append(out, x.member, zD2String(x.score))
+			if opts.match(x.member) {
+				out = append(out, x.member, d2string(x.score))
 			}
 		}
-		cursor = 0
-	} else {
-		// Redis counts both the member and the score against COUNT.
-		half := min(count/2+count%2, math.MaxInt32)
-		cursor = z.dict.Scan(cursor, int(half), func(m string, s float64) {
-			if keep(m) {
-				out = append(out, m, FormatFloat(s))
-			}
-		})
+		addScanReply(c, 0, out)
+		return
 	}
-	c.addArray(2)
-	c.addBulkStr(strconv.FormatUint(cursor, 10))
-	c.addStrings(out)
+	// COUNT counts members (as HSCAN counts fields): ZSCAN z 0 COUNT 20
+	// on a real 7.0.15 skiplist returns about 20 members.
+	next := z.dict.Scan(cursor, opts.count, func(m string, s float64) {
+		if opts.match(m) {
+			out = append(out, m, FormatFloat(s))
+		}
+	})
+	addScanReply(c, next, out)
 }

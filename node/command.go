@@ -99,46 +99,46 @@ func (n *Node) call(c *Client, args [][]byte) {
 	n.stats.Commands++
 	cmd := n.lookupCommand(args[0])
 	if cmd == nil {
-		n.rejectCommand(c, unknownCommandError(args))
+		n.rejectCommand(c, nil, unknownCommandError(args))
 		return
 	}
 	if (cmd.Arity > 0 && len(args) != cmd.Arity) || len(args) < -cmd.Arity {
 		cmd.RejectedCalls++
-		n.rejectCommand(c, fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
+		n.rejectCommand(c, cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
 		return
 	}
 	if len(args) >= 2 && cmd.Fn != nil {
 		if ct := n.container(cmd.Name); ct != nil {
 			sub := ct.find(args[1])
 			if sub == nil {
-				n.rejectCommand(c, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", args[1], strings.ToUpper(cmd.Name)))
+				n.rejectCommand(c, cmd, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", cString(args[1]), strings.ToUpper(cmd.Name)))
 				return
 			}
 			if (sub.Arity > 0 && len(args) != sub.Arity) || len(args) < -sub.Arity {
 				sub.RejectedCalls++
-				n.rejectCommand(c, fmt.Sprintf("ERR wrong number of arguments for '%s' command", sub.Name))
+				n.rejectCommand(c, cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", sub.Name))
 				return
 			}
 		}
 	}
 	if cmd.Name == "debug" && !n.debugAllowed(c) {
-		n.rejectCommand(c, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "+
+		n.rejectCommand(c, cmd, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "+
 			"you can run it from a local connection, otherwise you need to set this option in the "+
 			"configuration file, and then restart the server.")
 		return
 	}
 	if !c.authenticated && cmd.Flags&FlagNoAuth == 0 {
 		cmd.RejectedCalls++
-		n.rejectCommand(c, errNoAuth)
+		n.rejectCommand(c, cmd, errNoAuth)
 		return
 	}
 	if c.multi != nil && cmd.Flags&FlagNoMulti != 0 {
-		n.rejectCommand(c, "ERR Command not allowed inside a transaction")
+		n.rejectCommand(c, cmd, "ERR Command not allowed inside a transaction")
 		return
 	}
 	if c.subscriptions() > 0 && c.resp == 2 && cmd.Flags&FlagOKInSubscribe == 0 {
 		cmd.RejectedCalls++
-		n.rejectCommand(c, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
+		n.rejectCommand(c, cmd, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
 		return
 	}
 	if c.multi != nil && !isMultiControl(cmd.Name) {
@@ -171,12 +171,20 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 
 // rejectCommand replies an error for a command that never ran and, inside
 // MULTI, dooms the transaction (EXECABORT).
-func (n *Node) rejectCommand(c *Client, msg string) {
+func (n *Node) rejectCommand(c *Client, cmd *Command, msg string) {
 	if c.multi != nil {
 		c.multi.aborted = true
 	}
-	c.addError(msg)
 	n.stats.TotalErrorReplies++
+	if cmd != nil && cmd.Name == "exec" {
+		// Redis's execCommandAbort: a refused EXEC ends the transaction.
+		c.multi = nil
+		n.unwatchAll(c)
+		_, rest, _ := strings.Cut(msg, " ")
+		c.addError("EXECABORT Transaction discarded because of: " + rest)
+		return
+	}
+	c.addError(msg)
 }
 
 func unknownCommandError(args [][]byte) string {
@@ -185,10 +193,12 @@ func unknownCommandError(args [][]byte) string {
 		if len(rest) >= 128 {
 			break
 		}
+		a = cString(a) // Redis formats with %s: an argument ends at a NUL
 		a = a[:min(len(a), 128-len(rest))]
 		rest = append(append(append(rest, '\''), a...), '\'', ' ')
 	}
-	name := args[0][:min(len(args[0]), 128)]
+	name := cString(args[0])
+	name = name[:min(len(name), 128)]
 	return fmt.Sprintf("ERR unknown command '%s', with args beginning with: %s", name, rest)
 }
 

@@ -82,3 +82,22 @@ func TestBlockedZPopServedFromReadyKey(t *testing.T) {
 		t.Fatalf("BZPOPMIN got %v", r)
 	}
 }
+
+// TestExecRefused: a refused EXEC ends the transaction (Redis's
+// execCommandAbort); replies recorded from redis-server 7.0.15.
+func TestExecRefused(t *testing.T) {
+	tn := newTestNode(t)
+	id := tn.connect()
+	abort := "(error) EXECABORT Transaction discarded because of: wrong number of arguments for 'exec' command"
+	tn.want(id, abort, "EXEC", "foo")
+	tn.want(id, `"OK"`, "MULTI")
+	tn.want(id, `"QUEUED"`, "SET", "a", "b")
+	tn.want(id, abort, "EXEC", "foo")
+	tn.want(id, "(error) ERR EXEC without MULTI", "EXEC")
+	tn.want(id, "(nil)", "GET", "a")
+	tn.want(id, `"OK"`, "MULTI")
+	tn.want(id, "(error) ERR unknown subcommand 'FOO'. Try OBJECT HELP.", "OBJECT", "FOO")
+	tn.want(id, "(error) ERR wrong number of arguments for 'object|freq' command", "OBJECT", "freq")
+	tn.want(id, "(error) EXECABORT Transaction discarded because of previous errors.", "EXEC")
+	tn.want(id, "(error) ERR unknown command 'NOSUCHCMD', with args beginning with: '' 'x' ", "NOSUCHCMD", "\x00\xff\r\n", "x")
+}

@@ -114,10 +114,28 @@ func IsOpinfo(args [][]byte) bool {
 	return len(args) == 2 && bytes.EqualFold(args[0], opinfoName)
 }
 
+// Partial reports an entry with some but not all of the commands its
+// header announces: what ParseEntry returns for a torn tail (atEOF) or when
+// the next opinfo comes early. Every reader must check it; a lone header
+// (no commands) is not partial.
+func (e Entry) Partial() bool {
+	n := len(e.Commands)
+	if n == 0 {
+		return false
+	}
+	if e.Header.CmdNum == CmdNumTransaction {
+		last := e.Commands[n-1]
+		return !(len(last) == 1 && bytes.EqualFold(last[0], []byte("exec")))
+	}
+	return n != int(e.Header.CmdNum)-1
+}
+
 // ParseEntry decodes one entry from the front of buf. n is 0 when buf does
 // not yet hold the whole entry. An opinfo directly followed by another
 // opinfo (or by the end of a complete stream, when atEOF) is a lone header
-// with no commands, which readers must tolerate. Commands are parsed with
+// with no commands, which readers must tolerate. A stream that ends (atEOF)
+// or meets the next opinfo before the entry's commands are all there yields
+// a Partial entry, so the caller can tell a torn tail from corruption. Commands are parsed with
 // no bulk limit: the log is trusted input once its framing is valid.
 func ParseEntry(buf []byte, atEOF bool) (e Entry, n int, err error) {
 	args, used, err := ParseCommand(buf, Limits{MaxBulkLen: 1 << 40})

@@ -91,6 +91,28 @@ func TestParseEntryErrors(t *testing.T) {
 	}
 }
 
+func TestPartialEntries(t *testing.T) {
+	two := Header{Version: 1, CmdNum: CmdNumTwo, OpID: 1}
+	tx := Header{Version: 1, CmdNum: CmdNumTransaction, OpID: 1}
+	next := AppendEntry(nil, Header{Version: 1, CmdNum: CmdNumOne, OpID: 2}, cmd("del", "k"))
+	for name, tc := range map[string]struct {
+		in      []byte
+		partial bool
+	}{
+		"torn pair":    {AppendEntry(nil, two, cmd("set", "k", "v")), true},
+		"whole pair":   {AppendEntry(nil, two, cmd("set", "k", "v"), cmd("pexpireat", "k", "1")), false},
+		"torn multi":   {AppendEntry(nil, tx, cmd("multi"), cmd("set", "k", "v")), true},
+		"cut by next":  {append(AppendEntry(nil, two, cmd("set", "k", "v")), next...), true},
+		"lone at end":  {AppendEntry(nil, two), false},
+		"lone by next": {append(AppendEntry(nil, two), next...), false},
+	} {
+		e, n, err := ParseEntry(tc.in, true)
+		if err != nil || n == 0 || e.Partial() != tc.partial {
+			t.Errorf("%s: n=%d err=%v partial=%v, want %v", name, n, err, e.Partial(), tc.partial)
+		}
+	}
+}
+
 func FuzzParseEntry(f *testing.F) {
 	h := Header{Version: 2, CmdNum: 2, OpID: 5, SrcOpID: -1, Epoch: 1}
 	f.Add(AppendEntry(nil, h, cmd("set", "a", "b")), true)

@@ -1,0 +1,53 @@
+package node
+
+import (
+	"fmt"
+	"testing"
+
+	"opdis/wire"
+)
+
+// benchPipeline feeds one connection 16 pipelined commands per call, as
+// redis-benchmark -P 16 does, and drains the replies.
+func benchPipeline(b *testing.B, cmd func(i int) [][]byte) {
+	tn := newTestNode(&testing.T{})
+	id := tn.connect()
+	var batches [][]byte
+	for j := 0; j < 64; j++ {
+		var buf []byte
+		for k := 0; k < 16; k++ {
+			buf = wire.AppendCommand(buf, cmd(j*16+k)...)
+		}
+		batches = append(batches, buf)
+	}
+	out := make([]byte, 0, 4096)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i += 16 {
+		tn.Feed(id, batches[(i/16)%len(batches)])
+		out, _ = tn.TakeOutput(id, out[:0])
+	}
+}
+
+func args(ss ...string) [][]byte {
+	out := make([][]byte, len(ss))
+	for i, s := range ss {
+		out[i] = []byte(s)
+	}
+	return out
+}
+
+func BenchmarkPipelineSET(b *testing.B) {
+	benchPipeline(b, func(i int) [][]byte { return args("SET", fmt.Sprintf("key:%06d", i%100000), "xxx") })
+}
+func BenchmarkPipelineGET(b *testing.B) {
+	benchPipeline(b, func(i int) [][]byte { return args("GET", fmt.Sprintf("key:%06d", i%100000)) })
+}
+func BenchmarkPipelineHSET(b *testing.B) {
+	benchPipeline(b, func(i int) [][]byte { return args("HSET", "myhash", fmt.Sprintf("element:%06d", i%100000), "xxx") })
+}
+func BenchmarkPipelineZADD(b *testing.B) {
+	benchPipeline(b, func(i int) [][]byte {
+		return args("ZADD", "myzset", fmt.Sprint(i%100000), fmt.Sprintf("element:%06d", i%100000))
+	})
+}
