@@ -13,7 +13,7 @@ func benchPipeline(b *testing.B, cmd func(i int) [][]byte) {
 	tn := newTestNode(&testing.T{})
 	id := tn.connect()
 	var batches [][]byte
-	for j := 0; j < 64; j++ {
+	for j := 0; j < 4096; j++ {
 		var buf []byte
 		for k := 0; k < 16; k++ {
 			buf = wire.AppendCommand(buf, cmd(j*16+k)...)
@@ -47,7 +47,26 @@ func BenchmarkPipelineHSET(b *testing.B) {
 	benchPipeline(b, func(i int) [][]byte { return args("HSET", "myhash", fmt.Sprintf("element:%06d", i%100000), "xxx") })
 }
 func BenchmarkPipelineZADD(b *testing.B) {
+	// As redis-benchmark -r 100000: random scores and members, so most
+	// ZADDs move an existing member.
+	r := &testRand{s: 9}
 	benchPipeline(b, func(i int) [][]byte {
-		return args("ZADD", "myzset", fmt.Sprint(i%100000), fmt.Sprintf("element:%06d", i%100000))
+		return args("ZADD", "myzset", fmt.Sprint(r.Uint64()%100000), fmt.Sprintf("element:%06d", r.Uint64()%100000))
 	})
+}
+
+// BenchmarkFeedLargeValue feeds a 16 MiB SET in 16 KiB reads, as a socket
+// delivers it; each read must cost O(read), not O(bytes so far).
+func BenchmarkFeedLargeValue(b *testing.B) {
+	req := wire.AppendCommand(nil, []byte("SET"), []byte("k"), make([]byte, 16<<20))
+	for i := 0; i < b.N; i++ {
+		tn := newTestNode(&testing.T{})
+		id := tn.connect()
+		for off := 0; off < len(req); off += 16 << 10 {
+			tn.Feed(id, req[off:min(off+16<<10, len(req))])
+		}
+		if out, _ := tn.TakeOutput(id, nil); string(out) != "+OK\r\n" {
+			b.Fatalf("reply %q", out)
+		}
+	}
 }

@@ -156,8 +156,7 @@ func (n *Node) resume(c *Client) {
 	}
 	saved := n.inCall
 	n.inCall = c
-	rest := n.processBuffer(c, c.in)
-	c.in = append(c.in[:0], rest...)
+	n.keepRest(c, n.processBuffer(c, c.in))
 	n.inCall = saved
 	if c != saved {
 		n.markPending(c)

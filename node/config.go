@@ -103,6 +103,7 @@ func enumParam(name string, values []string, f func(*Config) *string) *param {
 	return &param{name: name, kind: kindEnum, enum: values, str: f}
 }
 func (p *param) fixed() *param           { p.immutable = true; return p }
+func (p *param) atLeast(v int64) *param  { p.min = v; return p }
 func (p *param) guarded() *param         { p.protected = true; return p }
 func (p *param) aka(alias string) *param { p.alias = alias; return p }
 
@@ -118,17 +119,17 @@ var params = sortParams([]*param{
 	strParam("requirepass", func(c *Config) *string { return &c.RequirePass }),
 	boolParam("protected-mode", func(c *Config) *bool { return &c.ProtectedMode }),
 	intParam("maxclients", 1, 1<<32-1, func(c *Config) *int64 { return &c.MaxClients }),
-	memParam("proto-max-bulk-len", func(c *Config) *int64 { return &c.ProtoMaxBulkLen }),
+	memParam("proto-max-bulk-len", func(c *Config) *int64 { return &c.ProtoMaxBulkLen }).atLeast(1 << 20),
 	intParam("hz", 0, 1<<31-1, func(c *Config) *int64 { return &c.Hz }),
-	enumParam("loglevel", []string{"debug", "verbose", "notice", "warning", "nothing"}, func(c *Config) *string { return &c.LogLevel }),
+	enumParam("loglevel", []string{"debug", "verbose", "notice", "warning"}, func(c *Config) *string { return &c.LogLevel }),
 	strParam("logfile", func(c *Config) *string { return &c.LogFile }).fixed(),
 	enumParam("enable-debug-command", []string{"no", "yes", "local"}, func(c *Config) *string { return &c.EnableDebugCmd }).fixed(),
-	intParam("databases", 1, maxInt, func(c *Config) *int64 { return &c.Databases }).fixed(),
+	intParam("databases", 1, 1<<31-1, func(c *Config) *int64 { return &c.Databases }).fixed(),
 	intParam("timeout", 0, 1<<31-1, func(c *Config) *int64 { return &c.Timeout }),
-	intParam("tcp-keepalive", 0, maxInt, func(c *Config) *int64 { return &c.TCPKeepalive }),
+	intParam("tcp-keepalive", 0, 1<<31-1, func(c *Config) *int64 { return &c.TCPKeepalive }),
 	intParam("tcp-backlog", 0, maxInt, func(c *Config) *int64 { return &c.TCPBacklog }).fixed(),
 	boolParam("appendonly", func(c *Config) *bool { return &c.AppendOnly }),
-	enumParam("appendfsync", []string{"always", "everysec", "no"}, func(c *Config) *string { return &c.AppendFsync }),
+	enumParam("appendfsync", []string{"everysec", "always", "no"}, func(c *Config) *string { return &c.AppendFsync }),
 	strParam("dbfilename", func(c *Config) *string { return &c.DBFilename }).guarded(),
 	strParam("pidfile", func(c *Config) *string { return &c.PidFile }).fixed(),
 	memParam("maxmemory", func(c *Config) *int64 { return &c.MaxMemory }),

@@ -117,12 +117,21 @@ func (n *Node) Feed(id int64, data []byte) {
 	c.lastInteraction = n.monotonic()
 	if len(c.in) == 0 {
 		// Fast path: parse straight from data and keep only the remainder.
-		rest := n.processBuffer(c, data)
-		c.in = append(c.in[:0], rest...)
+		n.keepRest(c, n.processBuffer(c, data))
 		return
 	}
 	c.in = append(c.in, data...)
-	rest := n.processBuffer(c, c.in)
+	n.keepRest(c, n.processBuffer(c, c.in))
+}
+
+// keepRest makes rest, the unparsed tail of the input, the client's input
+// buffer. When nothing was consumed rest already is the buffer: copying it
+// onto itself on every read would make a large request quadratic.
+func (n *Node) keepRest(c *Client, rest []byte) {
+	if len(rest) > 0 && len(c.in) > 0 && &rest[0] == &c.in[0] {
+		c.in = c.in[:len(rest)]
+		return
+	}
 	c.in = append(c.in[:0], rest...)
 }
 

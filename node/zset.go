@@ -26,6 +26,40 @@ type zslNode struct {
 	level    []zslLevel
 }
 
+// newZslNode allocates a node with its level array in the same allocation
+// for the common heights (p = 1/4 makes 99.6% of nodes at most 4 high), as
+// Redis's flexible array member does: a search step then touches one cache
+// line per node instead of two.
+func newZslNode(member string, score float64, level int) *zslNode {
+	switch level {
+	case 1:
+		n := &struct {
+			zslNode
+			lv [1]zslLevel
+		}{}
+		n.level = n.lv[:]
+		n.member, n.score = member, score
+		return &n.zslNode
+	case 2:
+		n := &struct {
+			zslNode
+			lv [2]zslLevel
+		}{}
+		n.level = n.lv[:]
+		n.member, n.score = member, score
+		return &n.zslNode
+	case 3, 4:
+		n := &struct {
+			zslNode
+			lv [4]zslLevel
+		}{}
+		n.level = n.lv[:level]
+		n.member, n.score = member, score
+		return &n.zslNode
+	}
+	return &zslNode{member: member, score: score, level: make([]zslLevel, level)}
+}
+
 // next returns the following node in (score, member) order, or nil.
 func (x *zslNode) next() *zslNode { return x.level[0].forward }
 
@@ -176,7 +210,7 @@ func (z *ZSet) zslInsert(score float64, member string) *zslNode {
 		}
 		z.level = level
 	}
-	x = &zslNode{member: member, score: score, level: make([]zslLevel, level)}
+	x = newZslNode(member, score, level)
 	for i := 0; i < level; i++ {
 		x.level[i].forward = update[i].level[i].forward
 		update[i].level[i].forward = x
