@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"opdis/wire"
 	"sort"
 	"strconv"
 	"strings"
@@ -401,7 +402,7 @@ func configLines(p *param, value string) []string {
 	}
 	switch p.kind {
 	case kindString:
-		return []string{p.name + " " + quoteConfig(value)}
+		return []string{p.name + " " + wire.Repr(value)}
 	case kindMemory:
 		if v, err := strconv.ParseInt(value, 10, 64); err == nil && v != 0 {
 			for _, u := range []struct {
@@ -415,37 +416,6 @@ func configLines(p *param, value string) []string {
 		}
 	}
 	return []string{p.name + " " + value}
-}
-
-// quoteConfig quotes a string value as Redis's sdscatrepr.
-func quoteConfig(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch ch := s[i]; ch {
-		case '\\', '"':
-			b.WriteByte('\\')
-			b.WriteByte(ch)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\a':
-			b.WriteString(`\a`)
-		case '\b':
-			b.WriteString(`\b`)
-		default:
-			if ch < 32 || ch > 126 {
-				fmt.Fprintf(&b, `\x%02x`, ch)
-			} else {
-				b.WriteByte(ch)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // ---------------------------------------------------------------------------

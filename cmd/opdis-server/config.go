@@ -133,7 +133,7 @@ func optionDirectives(args []string) []directive {
 		b.WriteString(d.args[0])
 		for _, v := range d.args[1:] {
 			b.WriteByte(' ')
-			b.WriteString(repr(v))
+			b.WriteString(wire.Repr(v))
 		}
 		d.text = b.String()
 	}
@@ -235,37 +235,6 @@ func (ld *loader) include(path string) error {
 		}
 	}
 	return nil
-}
-
-// repr quotes s as Redis's sdscatrepr does.
-func repr(s string) string {
-	var b strings.Builder
-	b.WriteByte('"')
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; c {
-		case '\\', '"':
-			b.WriteByte('\\')
-			b.WriteByte(c)
-		case '\n':
-			b.WriteString(`\n`)
-		case '\r':
-			b.WriteString(`\r`)
-		case '\t':
-			b.WriteString(`\t`)
-		case '\a':
-			b.WriteString(`\a`)
-		case '\b':
-			b.WriteString(`\b`)
-		default:
-			if c >= 0x20 && c < 0x7f {
-				b.WriteByte(c)
-			} else {
-				fmt.Fprintf(&b, `\x%02x`, c)
-			}
-		}
-	}
-	b.WriteByte('"')
-	return b.String()
 }
 
 // errText is an OS error's reason without Go's "open <path>:" prefix,

@@ -130,16 +130,6 @@ func TestConfigErrorsLikeRedis(t *testing.T) {
 	}
 }
 
-func TestRepr(t *testing.T) {
-	for in, want := range map[string]string{
-		"abc": `"abc"`, "": `""`, "a b": `"a b"`, "q\"\\": `"q\"\\"`, "\n\r\t\a\b": `"\n\r\t\a\b"`, "\x00\xff": `"\x00\xff"`,
-	} {
-		if got := repr(in); got != want {
-			t.Errorf("repr(%q) = %s, want %s", in, got, want)
-		}
-	}
-}
-
 func TestProtectedDenied(t *testing.T) {
 	tcp := func(ip string) net.Addr { return &net.TCPAddr{IP: net.ParseIP(ip), Port: 5000} }
 	unix := &net.UnixAddr{Name: "/tmp/s.sock", Net: "unix"}
