@@ -32,8 +32,8 @@ type eventLoop struct {
 	conns map[int]*econn   // by fd
 	byID  map[int64]*econn // by node client id
 
-	buf    []byte    // the read buffer, shared by all connections
-	dirty  []*econn  // connections with output to take after this batch
+	buf    []byte   // the read buffer, shared by all connections
+	dirty  []*econn // connections with output to take after this batch
 	events []unix.EpollEvent
 
 	lastTick    time.Time
