@@ -2,7 +2,10 @@ module opdis
 
 go 1.26.0
 
-require github.com/tidwall/redcon v1.6.2
+require (
+	github.com/tidwall/redcon v1.6.2
+	golang.org/x/sys v0.48.0
+)
 
 require (
 	github.com/anishathalye/porcupine v1.3.1 // indirect
@@ -12,6 +15,5 @@ require (
 	github.com/tidwall/btree v1.1.0 // indirect
 	github.com/tidwall/match v1.1.1 // indirect
 	go.uber.org/atomic v1.12.0 // indirect
-	golang.org/x/sys v0.48.0 // indirect
 	pgregory.net/rapid v1.3.0 // indirect
 )

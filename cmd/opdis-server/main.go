@@ -18,16 +18,26 @@
 // and the simulator feeds it the same way. redcon would be a second parser
 // in front of it with different error texts and no proto-max-bulk-len
 // check, and its parsed commands would have to be re-encoded to reach the
-// node's parser. So each connection gets one goroutine that reads bytes
-// (16 KiB buffer, growing for big requests) and, under the single server
-// lock, calls Feed, TakeOutput and Pending, then writes the replies itself.
-// Output the node produced for other connections (a woken BLPOP, pub/sub,
-// CLIENT KILL, a timeout from Tick) is written by that connection's writer
-// goroutine, woken through a one-slot channel; a per-connection write
-// mutex held from TakeOutput to the end of the write keeps replies in
-// order. A ticker calls Tick every 2 ms so blocking timeouts fire
-// promptly (the cron runs at hz inside Tick). Pipelined commands cost one
-// read, one lock and one write per batch, like Redis's event loop.
+// node's parser.
+//
+// On Linux one goroutine serves every connection, as Redis's ae loop
+// (eventloop_linux.go): epoll on non-blocking sockets, the node owned by
+// that goroutine (no lock on the hot path), every ready socket read once
+// per wakeup into one reused 16 KiB buffer (growing for big requests) and
+// fed to the node, then every client with output (its own replies, or
+// Pending output from others and from Tick) written directly; what the
+// socket does not take waits for EPOLLOUT with that client's input paused.
+// The epoll_wait timeout drives Tick (2 ms while a client is blocked); an
+// eventfd wakes the loop to stop.
+//
+// Elsewhere (or with OPDIS_NETLOOP=goroutines) each connection gets one
+// goroutine that reads bytes and, under the single server lock, calls
+// Feed, TakeOutput and Pending, then writes the replies itself. Output the
+// node produced for other connections is written by that connection's
+// writer goroutine, woken through a one-slot channel; a per-connection
+// write mutex held from TakeOutput to the end of the write keeps replies
+// in order, and a ticker calls Tick. Accept checks, ticks and shutdown
+// are shared by both (server.go: admit, tickOnce, stop).
 package main
 
 import (

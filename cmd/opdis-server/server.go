@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"net"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -39,6 +40,12 @@ type server struct {
 	fastTick  atomic.Bool   // the ticker runs at tickFast
 	quitOnce  sync.Once
 	stopping  atomic.Bool
+
+	loglevel string // the level the logger follows; owned by whoever owns the node
+
+	// loop is the epoll event loop (Linux), nil when the per-connection
+	// goroutines serve.
+	loop *eventLoop
 }
 
 // conn is one client connection. Its reader goroutine feeds the node and
@@ -140,8 +147,19 @@ func (s *server) closeListeners() {
 	}
 }
 
-// serve starts the accept loops and the ticker.
+// serve starts serving: the event loop where there is one (Linux epoll,
+// unless OPDIS_NETLOOP=goroutines), else the accept loops and the ticker.
 func (s *server) serve() {
+	s.loglevel = s.node.Config().LogLevel
+	if os.Getenv("OPDIS_NETLOOP") != "goroutines" {
+		if l, err := newEventLoop(s); err == nil {
+			s.loop = l
+			go l.run()
+			return
+		} else if err != errNoEventLoop {
+			s.log.warning("Event loop unavailable (%v), serving with goroutines", err)
+		}
+	}
 	for _, ln := range s.listeners {
 		go s.acceptLoop(ln)
 	}
@@ -156,10 +174,13 @@ func (s *server) shutdown() {
 	})
 }
 
-// stop closes the listeners and takes the node lock for good, so no
-// command is half-run when the process exits.
+// stop closes the listeners and takes the node for good (the lock, or the
+// event loop's exit), so no command is half-run when the process exits.
 func (s *server) stop() {
 	s.shutdown()
+	if s.loop != nil {
+		s.loop.stop()
+	}
 	s.closeListeners()
 	s.mu.Lock()
 }
@@ -202,36 +223,71 @@ func protectedDenied(protectedMode bool, requirePass string, peer net.Addr) bool
 	return ip != "127.0.0.1" && ip != "::1"
 }
 
+// admit decides on a new connection: it returns the node's client id, or
+// the reply to write before closing it (max clients, protected mode).
+// Call with the node owned (s.mu held, or from the event loop).
+func (s *server) admit(peer, local net.Addr) (id int64, reject string, keepalive int64) {
+	cfg := s.node.Config()
+	if int64(s.clients()) >= cfg.MaxClients {
+		s.log.verbose("Error registering fd event for the new client: max number of clients reached")
+		return 0, errMaxClients, 0
+	}
+	if protectedDenied(cfg.ProtectedMode, cfg.RequirePass, peer) {
+		return 0, deniedReply, 0
+	}
+	id = s.node.Connect(peer.String(), local.String())
+	if s.log.enabled(levelVerbose) {
+		s.log.verbose("Accepted %s", peer)
+	}
+	return id, "", cfg.TCPKeepalive
+}
+
+func (s *server) clients() int {
+	if s.loop != nil {
+		return len(s.loop.byID)
+	}
+	return len(s.conns)
+}
+
+// tickOnce runs the node's time-driven work and follows its config. It
+// returns when the next tick is due and whether SHUTDOWN was requested.
+// Call with the node owned; the caller collects Pending afterwards.
+func (s *server) tickOnce() (next time.Duration, shutdown bool) {
+	s.node.Tick()
+	if lvl := s.node.Config().LogLevel; lvl != s.loglevel {
+		s.loglevel = lvl
+		s.log.setLevel(lvl)
+	}
+	return s.tickInterval(), s.node.ShutdownRequested()
+}
+
+// tickInterval is tickFast while a client is blocked, else at most
+// tickIdle and at least twice per cron period.
+func (s *server) tickInterval() time.Duration {
+	if s.node.BlockedClients() > 0 {
+		return tickFast
+	}
+	return min(tickIdle, time.Second/time.Duration(max(s.node.Config().Hz, 1))/2)
+}
+
 func (s *server) accept(nc net.Conn) {
 	if tc, ok := nc.(*net.TCPConn); ok {
 		tc.SetNoDelay(true)
 	}
 	s.mu.Lock()
-	cfg := s.node.Config()
-	if int64(len(s.conns)) >= cfg.MaxClients {
+	id, reject, keepalive := s.admit(nc.RemoteAddr(), nc.LocalAddr())
+	if reject != "" {
 		s.mu.Unlock()
-		s.log.verbose("Error registering fd event for the new client: max number of clients reached")
-		nc.Write([]byte(errMaxClients))
+		nc.Write([]byte(reject))
 		nc.Close()
 		return
 	}
-	if protectedDenied(cfg.ProtectedMode, cfg.RequirePass, nc.RemoteAddr()) {
-		s.mu.Unlock()
-		nc.Write([]byte(deniedReply))
-		nc.Close()
-		return
-	}
-	keepalive := cfg.TCPKeepalive
-	id := s.node.Connect(nc.RemoteAddr().String(), nc.LocalAddr().String())
 	c := &conn{s: s, id: id, nc: nc, wake: make(chan struct{}, 1), done: make(chan struct{})}
 	s.conns[id] = c
 	s.mu.Unlock()
 	if tc, ok := nc.(*net.TCPConn); ok && keepalive > 0 {
 		tc.SetKeepAliveConfig(net.KeepAliveConfig{Enable: true, Idle: time.Duration(keepalive) * time.Second,
 			Interval: time.Duration(keepalive) * time.Second / 3, Count: 3})
-	}
-	if s.log.enabled(levelVerbose) {
-		s.log.verbose("Accepted %s", nc.RemoteAddr())
 	}
 	go c.readLoop()
 	go c.writeLoop()
@@ -266,9 +322,6 @@ func (s *server) tickLoop() {
 	timer := time.NewTimer(tickIdle)
 	defer timer.Stop()
 	var pend []*conn
-	s.mu.Lock()
-	loglevel := s.node.Config().LogLevel // follows CONFIG SET loglevel
-	s.mu.Unlock()
 	for {
 		select {
 		case <-timer.C:
@@ -281,15 +334,8 @@ func (s *server) tickLoop() {
 			s.mu.Unlock()
 			return
 		}
-		s.node.Tick()
+		next, shutdown := s.tickOnce()
 		pend = s.collectPending(pend[:0])
-		fast := s.node.BlockedClients() > 0
-		hz := s.node.Config().Hz
-		if lvl := s.node.Config().LogLevel; lvl != loglevel {
-			loglevel = lvl
-			s.log.setLevel(lvl)
-		}
-		shutdown := s.node.ShutdownRequested()
 		s.mu.Unlock()
 		wakeAll(pend)
 		clear(pend)
@@ -297,13 +343,8 @@ func (s *server) tickLoop() {
 			s.shutdown()
 			return
 		}
-		s.fastTick.Store(fast)
-		next := tickFast
-		if !fast {
-			next = min(tickIdle, time.Second/time.Duration(max(hz, 1))/2)
-		}
+		s.fastTick.Store(next == tickFast)
 		timer.Reset(next) // Go 1.23+ timers: no stale tick survives Reset
-
 	}
 }
 
