@@ -347,7 +347,10 @@ func (s *session) lex(ci int, o op) {
 	s.log[len(s.log)-1] += "   -> mixed scores in a skiplist: lex result undefined, reply type only"
 	s.do(ci, sameKind, args...)
 	if o.popKey != "" {
-		s.do(ci, exact, "DEL", o.popKey)
+		// The servers may have removed different members (ZREMRANGEBYLEX
+		// can even empty the key on one side only): resync by deleting it,
+		// whatever each one still held.
+		s.do(ci, sameKind, "DEL", o.popKey)
 	}
 }
 
