@@ -45,9 +45,9 @@ func TestDeterminismRules(t *testing.T) {
 }
 
 // TestDeterminismCheckerCatches proves the checker finds each kind of break
-// in testdata/detbad.
+// in the repository's testdata/detbad.
 func TestDeterminismCheckerCatches(t *testing.T) {
-	_, problems := checkDeterminism(t, "testdata/detbad")
+	_, problems := checkDeterminism(t, "../testdata/detbad")
 	all := strings.Join(problems, "\n")
 	for _, want := range []string{`imports "os"`, `imports "math/rand"`, "go statement", "select statement", "time.Now", "range over a map"} {
 		if !strings.Contains(all, want) {
