@@ -156,7 +156,7 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	c.curArgs = args
 	start := n.monotonic()
 	if n.callDepth == 0 {
-		n.callMs = n.env.Clock.UnixNano() / 1e6
+		n.callMsSet = false // read lazily: most commands never need the wall clock
 	}
 	n.callDepth++
 	cmd.Fn(n, c, args)

@@ -60,7 +60,7 @@ func (n *Node) lookupRead(db *DB, key []byte) *Object {
 		return nil
 	}
 	n.stats.KeyspaceHits++
-	o.access = n.nowMs()
+	o.access = n.lruMs
 	return o
 }
 
@@ -69,7 +69,7 @@ func (n *Node) lookupRead(db *DB, key []byte) *Object {
 func (n *Node) lookupWrite(db *DB, key []byte) *Object {
 	o := n.lookupNoTouch(db, key)
 	if o != nil {
-		o.access = n.nowMs()
+		o.access = n.lruMs
 	}
 	return o
 }
@@ -126,7 +126,7 @@ func (n *Node) lookupWriteType(c *Client, key []byte, t ObjType) (*Object, bool)
 // loses its TTL (as SET does). It signals the change to WATCH.
 func (n *Node) setKey(db *DB, key []byte, o *Object, keepTTL bool) {
 	k := str(key)
-	o.access = n.nowMs()
+	o.access = n.lruMs
 	db.keys.Set(k, o)
 	if !keepTTL {
 		db.expires.Delete(k)

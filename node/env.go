@@ -27,6 +27,9 @@ type Env struct {
 // key cannot expire halfway through a command or a transaction.
 func (n *Node) nowMs() int64 {
 	if n.callDepth > 0 {
+		if !n.callMsSet {
+			n.callMs, n.callMsSet = n.env.Clock.UnixNano()/1e6, true
+		}
 		return n.callMs
 	}
 	return n.env.Clock.UnixNano() / 1e6

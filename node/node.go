@@ -41,7 +41,12 @@ type Node struct {
 	shutdownMode int                   // SHUTDOWN: 0 default, shutdownSave, shutdownNoSave
 
 	callDepth int   // >0 while a command runs
-	callMs    int64 // wall ms when the outermost running command started
+	callMs    int64 // wall ms when the outermost running command first asked
+	callMsSet bool
+	// lruMs is the access time given to objects: refreshed by Tick, like
+	// Redis's LRU clock (whose resolution is a second), so a lookup costs
+	// no clock read.
+	lruMs int64
 
 	stats    Stats
 	start    time.Duration // monotonic time at New
@@ -86,6 +91,7 @@ func New(cfg Config, env Env) *Node {
 	n.start = n.monotonic()
 	n.lastCron = n.start
 	n.lastSave = n.nowMs() / 1000
+	n.lruMs = n.nowMs()
 	return n
 }
 
@@ -224,6 +230,7 @@ func (n *Node) markPending(c *Client) {
 // Tick advances time-driven work: blocked-client timeouts every call, and
 // the cron (active expiry, client timeouts) at hz.
 func (n *Node) Tick() {
+	n.lruMs = n.nowMs()
 	now := n.monotonic()
 	n.expireBlocked(now)
 	period := time.Second / time.Duration(n.cfg.Hz)
