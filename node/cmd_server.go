@@ -981,7 +981,7 @@ func parseFlagNames(s string) Flags {
 	var f Flags
 	for _, name := range strings.Fields(s) {
 		for i, fn := range flagNames {
-			if fn == name && name != "allow_busy" {
+			if fn == name && name != "" {
 				f |= 1 << i
 			}
 		}

@@ -31,13 +31,13 @@ const (
 
 var flagNames = []string{"write", "readonly", "denyoom", "admin", "pubsub", "noscript",
 	"blocking", "loading", "stale", "skip_monitor", "fast", "no_auth", "may_replicate",
-	"no_multi", "allow_busy", "movablekeys", "skip_slowlog"}
+	"no_multi", "", "movablekeys", "skip_slowlog"} // "": FlagOKInSubscribe is opdis-internal
 
 // FlagNames returns the COMMAND INFO names of f, in a fixed order.
 func (f Flags) Names() []string {
 	var out []string
 	for i, name := range flagNames {
-		if f&(1<<i) != 0 && name != "allow_busy" {
+		if f&(1<<i) != 0 && name != "" {
 			out = append(out, name)
 		}
 	}

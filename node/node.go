@@ -65,7 +65,6 @@ type Stats struct {
 	EvictedKeys       int64
 	KeyspaceHits      int64
 	KeyspaceMisses    int64
-	PubsubChannels    int64
 	NetInputBytes     int64
 	NetOutputBytes    int64
 	TotalErrorReplies int64
