@@ -2,6 +2,7 @@ package aofbinlog
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -143,7 +144,7 @@ func parseApplied(s string) ([]Applied, error) {
 		}
 		out = append(out, Applied{ServerID: sid, OpID: op})
 	}
-	slices.SortStableFunc(out, func(a, b Applied) int { return cmpInt(a.ServerID, b.ServerID) })
+	slices.SortStableFunc(out, func(a, b Applied) int { return cmp.Compare(a.ServerID, b.ServerID) })
 	for i := 1; i < len(out); i++ {
 		if out[i].ServerID == out[i-1].ServerID {
 			return nil, fmt.Errorf("server_id %d listed twice", out[i].ServerID)
@@ -207,16 +208,6 @@ func WriteRDBIndex(fsys FS, idx RDBIndex) error {
 func parseNonNeg(s string) (int64, bool) {
 	n, err := strconv.ParseInt(s, 10, 64)
 	return n, err == nil && n >= 0 && strconv.FormatInt(n, 10) == s
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // WriteRDBIndex records a new snapshot: idx.AOF must be a file of the log

@@ -1,5 +1,7 @@
 package node
 
+import "strings"
+
 import "opdis/node/dict"
 
 // Sorted sets, as Redis's t_zset.c: a skiplist ordered by (score, member)
@@ -436,7 +438,7 @@ func zLexCmpBounds(a, b zLexBound) int {
 	if a.kind == 1 || b.kind == -1 {
 		return 1
 	}
-	return zStrCmp(a.s, b.s)
+	return strings.Compare(a.s, b.s)
 }
 
 // zLexCmp compares a member with a range end.
@@ -447,17 +449,7 @@ func zLexCmp(v string, b zLexBound) int {
 	case 1:
 		return -1
 	}
-	return zStrCmp(v, b.s)
-}
-
-func zStrCmp(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return strings.Compare(v, b.s)
 }
 
 func (r *zLexRange) gteMin(v string) bool {
