@@ -384,13 +384,7 @@ func (z *ZSet) firstInRange(r *zScoreRange) *zslNode {
 	if !z.isInRange(r) {
 		return nil
 	}
-	x := z.header
-	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !r.gteMin(f.score); f = x.level[i].forward {
-			x = f
-		}
-	}
-	x = x.level[0].forward
+	x := z.seekFirst(func(x *zslNode) bool { return r.gteMin(x.score) })
 	if x == nil || !r.lteMax(x.score) {
 		return nil
 	}
@@ -402,13 +396,37 @@ func (z *ZSet) lastInRange(r *zScoreRange) *zslNode {
 	if !z.isInRange(r) {
 		return nil
 	}
+	x := z.seekLast(func(x *zslNode) bool { return r.lteMax(x.score) })
+	if x == nil || !r.gteMin(x.score) {
+		return nil
+	}
+	return x
+}
+
+// seekFirst returns the first node for which inMin holds, or nil. inMin
+// must be false for a prefix of the list and true after it (a range's
+// lower bound), so the search descends the levels like zslFirstInRange.
+func (z *ZSet) seekFirst(inMin func(*zslNode) bool) *zslNode {
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && r.lteMax(f.score); f = x.level[i].forward {
+		for f := x.level[i].forward; f != nil && !inMin(f); f = x.level[i].forward {
 			x = f
 		}
 	}
-	if x == z.header || !r.gteMin(x.score) {
+	return x.level[0].forward
+}
+
+// seekLast returns the last node for which inMax holds, or nil. inMax must
+// be true for a prefix of the list and false after it (a range's upper
+// bound), as zslLastInRange walks.
+func (z *ZSet) seekLast(inMax func(*zslNode) bool) *zslNode {
+	x := z.header
+	for i := z.level - 1; i >= 0; i-- {
+		for f := x.level[i].forward; f != nil && inMax(f); f = x.level[i].forward {
+			x = f
+		}
+	}
+	if x == z.header {
 		return nil
 	}
 	return x
@@ -486,13 +504,7 @@ func (z *ZSet) firstInLexRange(r *zLexRange) *zslNode {
 	if !z.isInLexRange(r) {
 		return nil
 	}
-	x := z.header
-	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !r.gteMin(f.member); f = x.level[i].forward {
-			x = f
-		}
-	}
-	x = x.level[0].forward
+	x := z.seekFirst(func(x *zslNode) bool { return r.gteMin(x.member) })
 	if x == nil || !r.lteMax(x.member) {
 		return nil
 	}
@@ -504,13 +516,8 @@ func (z *ZSet) lastInLexRange(r *zLexRange) *zslNode {
 	if !z.isInLexRange(r) {
 		return nil
 	}
-	x := z.header
-	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && r.lteMax(f.member); f = x.level[i].forward {
-			x = f
-		}
-	}
-	if x == z.header || !r.gteMin(x.member) {
+	x := z.seekLast(func(x *zslNode) bool { return r.lteMax(x.member) })
+	if x == nil || !r.gteMin(x.member) {
 		return nil
 	}
 	return x
