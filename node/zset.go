@@ -525,37 +525,29 @@ func (z *ZSet) lastInLexRange(r *zLexRange) *zslNode {
 
 // deleteRangeByScore removes every member within r and returns how many.
 func (z *ZSet) deleteRangeByScore(r *zScoreRange) int {
-	var update [zslMaxLevel]*zslNode
-	x := z.header
-	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !r.gteMin(f.score); f = x.level[i].forward {
-			x = f
-		}
-		update[i] = x
-	}
-	removed := 0
-	for x = x.level[0].forward; x != nil && r.lteMax(x.score); {
-		next := x.level[0].forward
-		z.zslDeleteNode(x, &update)
-		z.dict.Delete(x.member)
-		removed++
-		x = next
-	}
-	return removed
+	return z.deleteRange(func(x *zslNode) bool { return r.gteMin(x.score) },
+		func(x *zslNode) bool { return r.lteMax(x.score) })
 }
 
 // deleteRangeByLex removes every member within r and returns how many.
 func (z *ZSet) deleteRangeByLex(r *zLexRange) int {
+	return z.deleteRange(func(x *zslNode) bool { return r.gteMin(x.member) },
+		func(x *zslNode) bool { return r.lteMax(x.member) })
+}
+
+// deleteRange removes the run of nodes from the first where inMin holds
+// while inMax holds (zslDeleteRangeByScore/ByLex), and returns how many.
+func (z *ZSet) deleteRange(inMin, inMax func(*zslNode) bool) int {
 	var update [zslMaxLevel]*zslNode
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !r.gteMin(f.member); f = x.level[i].forward {
+		for f := x.level[i].forward; f != nil && !inMin(f); f = x.level[i].forward {
 			x = f
 		}
 		update[i] = x
 	}
 	removed := 0
-	for x = x.level[0].forward; x != nil && r.lteMax(x.member); {
+	for x = x.level[0].forward; x != nil && inMax(x); {
 		next := x.level[0].forward
 		z.zslDeleteNode(x, &update)
 		z.dict.Delete(x.member)
