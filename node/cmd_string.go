@@ -36,6 +36,21 @@ func stringCommands() []*Command {
 	}
 }
 
+// expireOption returns the flag of an EX/PX/EXAT/PXAT option word, or 0.
+func expireOption(opt []byte) int {
+	switch {
+	case optEqC(opt, "ex"):
+		return setEX
+	case optEqC(opt, "px"):
+		return setPX
+	case optEqC(opt, "exat"):
+		return setEXAT
+	case optEqC(opt, "pxat"):
+		return setPXAT
+	}
+	return 0
+}
+
 // SET option flags (OBJ_SET_NX ... in Redis).
 const (
 	setNX = 1 << iota
@@ -73,20 +88,9 @@ func parseSetOptions(c *Client, args [][]byte, isSet bool) (flags int, expire []
 			flags |= setKeepTTL
 		case optEqC(opt, "persist") && !isSet && flags&(setAnyExpire|setKeepTTL) == 0:
 			flags |= setPersist
-		case optEqC(opt, "ex") && flags&(setKeepTTL|setPersist|setEXAT|setPX|setPXAT) == 0 && hasNext:
-			flags |= setEX
-			expire = args[j+1]
-			j++
-		case optEqC(opt, "px") && flags&(setKeepTTL|setPersist|setEX|setEXAT|setPXAT) == 0 && hasNext:
-			flags |= setPX
-			expire = args[j+1]
-			j++
-		case optEqC(opt, "exat") && flags&(setKeepTTL|setPersist|setEX|setPX|setPXAT) == 0 && hasNext:
-			flags |= setEXAT
-			expire = args[j+1]
-			j++
-		case optEqC(opt, "pxat") && flags&(setKeepTTL|setPersist|setEX|setEXAT|setPX) == 0 && hasNext:
-			flags |= setPXAT
+		case expireOption(opt) != 0 && flags&(setKeepTTL|setPersist|setAnyExpire&^expireOption(opt)) == 0 && hasNext:
+			// EX, PX, EXAT, PXAT: one kind only, though it may repeat.
+			flags |= expireOption(opt)
 			expire = args[j+1]
 			j++
 		default:
