@@ -57,6 +57,8 @@ type Command struct {
 	Step     int
 	Fn       Handler
 
+	container bool // has subcommands (CONFIG GET…), checked at dispatch
+
 	// stats for INFO commandstats
 	Calls, Usec, RejectedCalls, FailedCalls int64
 }
@@ -107,7 +109,7 @@ func (n *Node) call(c *Client, args [][]byte) {
 		n.rejectCommand(c, cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
 		return
 	}
-	if len(args) >= 2 && cmd.Fn != nil {
+	if cmd.container && len(args) >= 2 {
 		if ct := n.container(cmd.Name); ct != nil {
 			sub := ct.find(args[1])
 			if sub == nil {

@@ -86,6 +86,9 @@ func New(cfg Config, env Env) *Node {
 	for _, cmd := range commandTable() {
 		n.commands[cmd.Name] = cmd
 	}
+	for _, cmd := range n.commands { //det:ok marks each entry
+		cmd.container = n.container(cmd.Name) != nil
+	}
 	n.pubsub.init(env.Rand.Uint64())
 	n.start = n.monotonic()
 	n.lastCron = n.start
