@@ -58,6 +58,12 @@ type Options struct {
 	// anything but exactly one whole entry (Append otherwise checks only
 	// the header). For tests and the simulator.
 	CheckEntries bool
+	// Buffered gathers appended entries in memory until Flush (or Sync,
+	// a read of the live file, Split, Close, or 1 MiB gathered), so a
+	// burst of writes costs one write(2). With FsyncAlways it also makes
+	// Append return before the fsync: the caller must call Sync before it
+	// acknowledges any write appended since (group commit).
+	Buffered bool
 }
 
 // Errors callers may test for with errors.Is.
@@ -180,7 +186,7 @@ func (l *Log) Append(entry []byte, h wire.Header) error {
 		}
 		return err
 	}
-	if l.opts.Fsync == FsyncAlways {
+	if l.syncEach() {
 		if err := l.live.Sync(); err != nil {
 			return l.poison(fmt.Errorf("aof %s: fsync: %w", s.name, err))
 		}
@@ -194,15 +200,22 @@ func (l *Log) Append(entry []byte, h wire.Header) error {
 		return l.poison(err)
 	}
 	l.maxOp = h.OpID
-	if l.opts.Fsync == FsyncAlways {
+	if l.syncEach() {
 		l.syncedOp = h.OpID
 	} else {
 		l.unsynced = true
 	}
+	if l.Buffered() >= flushAt {
+		return l.Flush()
+	}
 	return nil
 }
 
-// Sync fsyncs the live file if anything was appended since the last fsync.
+// syncEach reports whether Append itself fsyncs each entry.
+func (l *Log) syncEach() bool { return l.opts.Fsync == FsyncAlways && !l.opts.Buffered }
+
+// Sync fsyncs the live file if anything was appended since the last fsync
+// (writing out what Options.Buffered holds first).
 func (l *Log) Sync() error {
 	if err := l.usable(); err != nil {
 		return err

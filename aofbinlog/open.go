@@ -174,7 +174,7 @@ func (l *Log) openTail() error {
 	if l.opts.ReadOnly {
 		return f.Close()
 	}
-	l.live = f
+	l.setLive(f)
 	return nil
 }
 

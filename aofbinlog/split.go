@@ -48,7 +48,8 @@ func (l *Log) Split(nowUnix int64) (string, error) {
 		return "", fmt.Errorf("aof %s: split: %w", name, err)
 	}
 	l.closeLive()
-	l.live, l.segs = f, segs
+	l.setLive(f)
+	l.segs = segs
 	if old != nil {
 		l.writeMarks(old)
 	}

@@ -45,7 +45,7 @@ func (l *Log) TruncateFrom(opid int64) error {
 	if err != nil {
 		return l.poison(fmt.Errorf("aof %s: reopen to truncate: %w", s.name, err))
 	}
-	l.live = f
+	l.setLive(f)
 	if err := f.Truncate(off); err != nil {
 		return l.poison(fmt.Errorf("aof %s: truncate at %d: %w", s.name, off, err))
 	}
