@@ -292,3 +292,13 @@ func checkEntry(b []byte) error {
 	}
 	return nil
 }
+
+// SetFsync changes the fsync policy (CONFIG SET appendfsync). Switching to
+// always fsyncs what is pending first, so the promise holds from now on.
+func (l *Log) SetFsync(p FsyncPolicy) error {
+	l.opts.Fsync = p
+	if p == FsyncAlways {
+		return l.Sync()
+	}
+	return nil
+}

@@ -20,6 +20,9 @@ func serverCommands() []*Command {
 		{Name: "command", Arity: -1, Flags: FlagLoading | FlagStale, Fn: commandCmd},
 		{Name: "time", Arity: 1, Flags: FlagLoading | FlagStale | FlagFast, Fn: timeCmd},
 		{Name: "lastsave", Arity: 1, Flags: FlagLoading | FlagStale | FlagFast, Fn: lastsaveCmd},
+		{Name: "save", Arity: 1, Flags: FlagAdmin | FlagNoScript | FlagNoMulti, Fn: saveCmd},
+		{Name: "bgsave", Arity: -1, Flags: FlagAdmin | FlagNoScript, Fn: bgsaveCmd},
+		{Name: "bgrewriteaof", Arity: 1, Flags: FlagAdmin | FlagNoScript, Fn: bgrewriteaofCmd},
 		{Name: "shutdown", Arity: -1, Flags: FlagAdmin | FlagNoScript | FlagLoading | FlagStale | FlagNoMulti, Fn: shutdownCmd},
 		{Name: "debug", Arity: -2, Flags: FlagAdmin | FlagNoScript | FlagLoading | FlagStale, Fn: debugCmd},
 		{Name: "slowlog", Arity: -2, Fn: containerCmd},
@@ -253,15 +256,26 @@ func configSetCmd(n *Node, c *Client, args [][]byte) {
 			return
 		}
 	}
-	for _, ch := range changes {
-		n.configChanged(ch.p.name)
+	for i, ch := range changes {
+		if err := n.configChanged(ch.p.name); err != nil {
+			n.cfg.Set(ch.p.name, old[i], true)
+			c.addError(fmt.Sprintf("ERR CONFIG SET failed (possibly related to argument '%s') - %v", strings.ToLower(ch.typed), err))
+			return
+		}
 	}
 	c.addOK()
 }
 
 // configChanged applies the side effects of a changed option.
-func (n *Node) configChanged(name string) {
+func (n *Node) configChanged(name string) error {
 	switch name {
+	case "appendonly":
+		return n.setAppendOnly(n.cfg.AppendOnly)
+	case "appendfsync":
+		n.aof.policy = n.aofPolicy()
+		if n.aof.log != nil {
+			return n.aof.log.SetFsync(n.aof.policy)
+		}
 	case "requirepass":
 		if n.cfg.RequirePass == "" {
 			// The default user is "nopass" again: everyone may run commands.
@@ -270,6 +284,7 @@ func (n *Node) configChanged(name string) {
 			}
 		}
 	}
+	return nil
 }
 
 func configResetStatCmd(n *Node, c *Client, args [][]byte) {

@@ -78,6 +78,7 @@ func commandTable() []*Command {
 		transactionCommands(),
 		pubsubCommands(),
 		serverCommands(),
+		oplogCommands(),
 	} {
 		all = append(all, family...)
 	}
@@ -143,6 +144,12 @@ func (n *Node) call(c *Client, args [][]byte) {
 		n.rejectCommand(c, cmd, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
 		return
 	}
+	if cmd.Flags&FlagWrite != 0 && (n.aof.err != nil || !n.saves.lastOK) {
+		if msg := n.writesDeniedByDisk(); msg != "" {
+			n.rejectCommand(c, cmd, msg)
+			return
+		}
+	}
 	if c.multi != nil && !isMultiControl(cmd.Name) {
 		c.multi.queue(cmd, args)
 		c.addSimple("QUEUED")
@@ -160,9 +167,18 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	if n.callDepth == 0 {
 		n.callMsSet = false // read lazily: most commands never need the wall clock
 	}
+	if n.snap != nil {
+		n.snapBeforeCommand(c, cmd, args)
+	}
 	n.callDepth++
 	cmd.Fn(n, c, args)
 	n.callDepth--
+	if n.callDepth == 0 {
+		if len(n.op.cmds) > 0 {
+			n.flushOplog() // what the command changed becomes one entry
+		}
+		n.callMsSet = false
+	}
 	cmd.Calls++
 	cmd.Usec += int64((n.monotonic() - start) / time.Microsecond)
 	if c.errored {

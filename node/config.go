@@ -47,6 +47,17 @@ type Config struct {
 	LazyfreeUserDel  bool
 	TCPBacklog       int64
 	ActiveExpire     bool // not a Redis option: tests switch active expiry off
+
+	// Persistence (DESIGN §3, §4; opdis and ApsaraCache options).
+	ServerID              int64 // server-id: the replication group's id in every entry
+	AOFMaxSize            int64 // aof-max-size: split the live AOF file at this size
+	AOFKeepSize           int64 // aof-keep-size: purge old AOF files beyond this total
+	AutoPurgeAOF          bool  // auto-purge-aof
+	AOFLoadTruncated      bool  // aof-load-truncated: repair a torn tail at start
+	AutoSnapshotSize      int64 // auto-snapshot-aof-size: snapshot after this many AOF bytes (0: never)
+	RDBCompression        bool  // rdbcompression (accepted; snapshots are written uncompressed)
+	RDBChecksum           bool  // rdbchecksum
+	StopWritesOnBgsaveErr bool  // stop-writes-on-bgsave-error
 }
 
 // DefaultConfig is what a bare start uses: Redis 7.0's defaults, except
@@ -60,6 +71,9 @@ func DefaultConfig() Config {
 		SlowlogSlower: 10000, SlowlogMaxLen: 128, ListMaxLPSize: -2, HashMaxLPEntries: 512,
 		HashMaxLPValue: 64, SetMaxIntset: 512, ZSetMaxLPEntries: 128, ZSetMaxLPValue: 64,
 		ReplicaReadOnly: true, TCPBacklog: 511, ActiveExpire: true,
+		ServerID: 12345678, AOFMaxSize: 100 << 20, AOFKeepSize: 5 << 30, AutoPurgeAOF: true,
+		AOFLoadTruncated: true, AutoSnapshotSize: 512 << 20, RDBCompression: true, RDBChecksum: true,
+		StopWritesOnBgsaveErr: true,
 	}
 }
 
@@ -146,6 +160,15 @@ var params = sortParams([]*param{
 	intParam("zset-max-listpack-value", 0, maxInt, func(c *Config) *int64 { return &c.ZSetMaxLPValue }).aka("zset-max-ziplist-value"),
 	boolParam("replica-read-only", func(c *Config) *bool { return &c.ReplicaReadOnly }).aka("slave-read-only"),
 	boolParam("lazyfree-lazy-user-del", func(c *Config) *bool { return &c.LazyfreeUserDel }),
+	intParam("server-id", 0, maxInt, func(c *Config) *int64 { return &c.ServerID }),
+	memParam("aof-max-size", func(c *Config) *int64 { return &c.AOFMaxSize }).atLeast(1),
+	memParam("aof-keep-size", func(c *Config) *int64 { return &c.AOFKeepSize }),
+	boolParam("auto-purge-aof", func(c *Config) *bool { return &c.AutoPurgeAOF }),
+	boolParam("aof-load-truncated", func(c *Config) *bool { return &c.AOFLoadTruncated }),
+	memParam("auto-snapshot-aof-size", func(c *Config) *int64 { return &c.AutoSnapshotSize }),
+	boolParam("rdbcompression", func(c *Config) *bool { return &c.RDBCompression }),
+	boolParam("rdbchecksum", func(c *Config) *bool { return &c.RDBChecksum }).fixed(),
+	boolParam("stop-writes-on-bgsave-error", func(c *Config) *bool { return &c.StopWritesOnBgsaveErr }),
 })
 
 func sortParams(ps []*param) []*param {

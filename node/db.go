@@ -127,6 +127,10 @@ func (n *Node) lookupWriteType(c *Client, key []byte, t ObjType) (*Object, bool)
 func (n *Node) setKey(db *DB, key []byte, o *Object, keepTTL bool) {
 	k := str(key)
 	o.access = n.lruMs
+	if n.snap != nil {
+		n.snapBeforeWrite(db, k)
+		o.snap = n.snap.gen // not part of the running snapshot
+	}
 	db.keys.Set(k, o)
 	if !keepTTL {
 		db.expires.Delete(k)
@@ -157,6 +161,7 @@ func (n *Node) deleteKey(db *DB, key []byte) bool {
 
 // removeKey drops key and its TTL unconditionally.
 func (n *Node) removeKey(db *DB, key string) {
+	n.snapBeforeWrite(db, key)
 	db.keys.Delete(key)
 	db.expires.Delete(key)
 	n.touch(db, key)
@@ -171,12 +176,14 @@ func (n *Node) deleteIfEmpty(db *DB, key []byte, o *Object) {
 
 // setExpire sets key's TTL to the unix-ms time at. The key must exist.
 func (n *Node) setExpire(db *DB, key []byte, at int64) {
+	n.snapBeforeWrite(db, str(key))
 	db.expires.Set(str(key), at)
 	n.touch(db, str(key))
 }
 
 // persist removes key's TTL and reports whether it had one.
 func (n *Node) persist(db *DB, key []byte) bool {
+	n.snapBeforeWrite(db, str(key))
 	if db.expires.Delete(str(key)) {
 		n.touch(db, str(key))
 		return true

@@ -1,6 +1,10 @@
 package node
 
-import "time"
+import (
+	"time"
+
+	"opdis/aofbinlog"
+)
 
 // Clock is the node's only view of time.
 type Clock interface {
@@ -20,6 +24,9 @@ type Rand interface {
 type Env struct {
 	Clock Clock
 	Rand  Rand
+	// FS is the data directory (dir): the AOF binlog, its indexes and the
+	// snapshots. nil means no persistence (SAVE and appendonly fail).
+	FS aofbinlog.FS
 }
 
 // nowMs is the wall time in ms. Inside a command (and a whole EXEC) it is

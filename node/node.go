@@ -30,6 +30,9 @@ type Node struct {
 	// the database and the command that reproduces the change exactly.
 	OnPropagate func(db int, args [][]byte)
 
+	// OnLog, when set, receives the node's log lines (persistence events).
+	OnLog func(level LogLevel, msg string)
+
 	// RewriteConfig, set by the server binary, rewrites the config file
 	// named by SetServerInfo in place for CONFIG REWRITE (see
 	// RewriteConfigText); its error is reported to the client.
@@ -47,6 +50,13 @@ type Node struct {
 	// Redis's LRU clock (whose resolution is a second), so a lookup costs
 	// no clock read.
 	lruMs int64
+
+	op     oplog     // op ids and the entry being gathered (oplog.go)
+	aof    aofState  // the AOF binlog (aof.go)
+	snap   *snapshot // the snapshot in progress (snapshot.go)
+	saves  saveState // SAVE/BGSAVE history (snapshot.go)
+	fatal  error     // unrecoverable: the server must exit (Fatal)
+	loader *Client   // the fake client that replays entries (load.go)
 
 	stats    Stats
 	start    time.Duration // monotonic time at New
@@ -90,6 +100,9 @@ func New(cfg Config, env Env) *Node {
 		cmd.container = n.container(cmd.Name) != nil
 	}
 	n.pubsub.init(env.Rand.Uint64())
+	n.op.nextOpID = 1
+	n.op.epoch = int64(env.Rand.Uint64()>>1) | 1 // a new master's epoch: random, never 0
+	n.saves.lastOK = true
 	n.start = n.monotonic()
 	n.lastCron = n.start
 	n.lastSave = n.nowMs() / 1000
@@ -194,6 +207,10 @@ func (n *Node) freeClient(c *Client) {
 // written (QUIT, a protocol error, CLIENT KILL); the node has then already
 // forgotten the client.
 func (n *Node) TakeOutput(id int64, dst []byte) (out []byte, closeConn bool) {
+	n.aofBarrier() // no reply leaves before the writes it acknowledges are written (and, under always, fsynced)
+	if n.fatal != nil {
+		return dst, true // the writes may not be durable: acknowledge nothing
+	}
 	c := n.clients[id]
 	if c == nil {
 		return dst, true
@@ -235,6 +252,7 @@ func (n *Node) Tick() {
 	n.lruMs = n.nowMs()
 	now := n.monotonic()
 	n.expireBlocked(now)
+	n.snapStep()
 	period := time.Second / time.Duration(n.cfg.Hz)
 	if now-n.lastCron >= period {
 		n.lastCron = now
@@ -246,6 +264,8 @@ func (n *Node) cron(now time.Duration) {
 	if n.cfg.ActiveExpire {
 		n.activeExpireCycle()
 	}
+	n.aofCron()
+	n.saveCron()
 	if n.cfg.Timeout > 0 {
 		limit := time.Duration(n.cfg.Timeout) * time.Second
 		for _, c := range append([]*Client(nil), n.clientList...) {

@@ -33,7 +33,8 @@ type Object struct {
 	big bool
 	// raw marks a string built by APPEND/SETRANGE (always "raw" encoding).
 	raw    bool
-	access int64 // unix ms of the last read, for OBJECT IDLETIME
+	snap   uint32 // generation of the snapshot that wrote it (snapshot.go)
+	access int64  // unix ms of the last read, for OBJECT IDLETIME
 }
 
 // Len returns the number of elements of a container (the byte length of a string).

@@ -7,6 +7,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"opdis/node"
 )
 
 // Log levels, as redis.conf's loglevel.
@@ -87,3 +89,16 @@ func (l *logger) debug(format string, args ...any)   { l.logf(levelDebug, format
 func (l *logger) verbose(format string, args ...any) { l.logf(levelVerbose, format, args...) }
 func (l *logger) notice(format string, args ...any)  { l.logf(levelNotice, format, args...) }
 func (l *logger) warning(format string, args ...any) { l.logf(levelWarning, format, args...) }
+
+// logLevelOf maps the node's log levels to the logger's.
+func logLevelOf(l node.LogLevel) int {
+	switch l {
+	case node.LogDebug:
+		return levelDebug
+	case node.LogVerbose:
+		return levelVerbose
+	case node.LogNotice:
+		return levelNotice
+	}
+	return levelWarning
+}

@@ -165,7 +165,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGINT)
 	defer signal.Stop(sigs)
 
-	s := newServer(cfg, osenv.Env(), log)
+	env, err := osenv.Env(dir)
+	if err != nil {
+		log.warning("Can't use the data directory '%s': %v", dir, err)
+		return 1
+	}
+	s := newServer(cfg, env, log)
+	s.node.OnLog = func(level node.LogLevel, msg string) { log.logf(logLevelOf(level), "%s", msg) }
 	exe, _ := os.Executable()
 	s.node.SetServerInfo(node.ServerInfo{
 		ProcessID: os.Getpid(), TCPPort: int(cfg.Port), Executable: exe, ConfigFile: confFile,
@@ -176,6 +182,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		s.node.RewriteConfig = func() error { return rewriteConfigFile(s.node, confFile) }
 	}
 	log.setRole('M')
+	if err := s.node.Load(); err != nil {
+		log.warning("Fatal error loading the DB from %s: %v. Exiting.", dir, err)
+		return 1
+	}
 	if err := s.listen(&cfg); err != nil {
 		log.warning("%s", err)
 		return 1
@@ -199,6 +209,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	s.stop()
 	log.warning("User requested shutdown...")
+	if err := s.node.Fatal(); err != nil {
+		log.warning("%v. Exiting...", err)
+		return 1
+	}
+	if s.node.ShutdownSave() {
+		log.notice("Saving the final RDB snapshot before exiting.")
+		if err := s.node.Save(); err != nil {
+			log.warning("Error trying to save the DB, can't exit: %v", err)
+		}
+	}
+	if err := s.node.Close(); err != nil {
+		log.warning("Error closing the AOF: %v", err)
+	}
 	log.warning("opdis is now ready to exit, bye bye...")
 	return 0
 }

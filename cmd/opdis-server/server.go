@@ -258,14 +258,14 @@ func (s *server) tickOnce() (next time.Duration, shutdown bool) {
 		s.loglevel = lvl
 		s.log.setLevel(lvl)
 	}
-	return s.tickInterval(), s.node.ShutdownRequested()
+	return s.tickInterval(), s.node.ShutdownRequested() || s.node.Fatal() != nil
 }
 
 // tickInterval is tickFast while a client is blocked, else at most
 // tickIdle and at least twice per cron period.
 func (s *server) tickInterval() time.Duration {
-	if s.node.BlockedClients() > 0 {
-		return tickFast
+	if s.node.BlockedClients() > 0 || s.node.SnapshotInProgress() {
+		return tickFast // timeouts to serve, or snapshot steps to take
 	}
 	return min(tickIdle, time.Second/time.Duration(max(s.node.Config().Hz, 1))/2)
 }

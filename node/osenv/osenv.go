@@ -46,5 +46,16 @@ func NewRand() *Rand {
 // Uint64 returns a uniformly random 64-bit value.
 func (r *Rand) Uint64() uint64 { return r.pcg.Uint64() }
 
-// Env returns a node environment backed by the OS.
-func Env() node.Env { return node.Env{Clock: NewClock(), Rand: NewRand()} }
+// Env returns a node environment backed by the OS, with dir as the data
+// directory (no FS when dir is "").
+func Env(dir string) (node.Env, error) {
+	env := node.Env{Clock: NewClock(), Rand: NewRand()}
+	if dir != "" {
+		fs, err := NewFS(dir)
+		if err != nil {
+			return node.Env{}, err
+		}
+		env.FS = fs
+	}
+	return env, nil
+}

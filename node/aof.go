@@ -1,0 +1,244 @@
+package node
+
+import (
+	"fmt"
+	"strconv"
+
+	"opdis/aofbinlog"
+	"opdis/wire"
+)
+
+// The node's side of the AOF binlog (DESIGN §4): appending entries under
+// the fsync policy, the write barrier before replies, splits, purges and
+// the AOFFLUSH / PURGEAOFTO commands. The files themselves are package
+// aofbinlog's.
+
+// aofState is the open binlog, when appendonly is on.
+type aofState struct {
+	log      *aofbinlog.Log
+	policy   aofbinlog.FsyncPolicy
+	unsynced bool  // appendfsync always: entries wait for an fsync before replies leave
+	err      error // the last write or fsync failure (aof_last_write_status)
+	written  int64 // bytes appended since the last snapshot began (auto-snapshot-aof-size)
+	splits   int64
+}
+
+// aofOn reports whether entries go to an AOF.
+func (n *Node) aofOn() bool { return n.aof.log != nil }
+
+// aofAppend writes one entry to the AOF (buffered until aofBarrier).
+func (n *Node) aofAppend(entry []byte, h wire.Header) {
+	if n.aof.log == nil {
+		return
+	}
+	if err := n.aof.log.Append(entry, h); err != nil {
+		n.aofFailed(err)
+		return
+	}
+	n.aof.written += int64(len(entry))
+	n.aof.unsynced = n.aof.policy == aofbinlog.FsyncAlways
+}
+
+// aofBarrier runs before any reply leaves the node, as Redis's
+// beforeSleep flushes aof_buf before writing to clients: buffered entries
+// are written, and with appendfsync always fsynced, so no write is
+// acknowledged before it is on disk (group commit: one fsync for every
+// write of the batch).
+func (n *Node) aofBarrier() {
+	l := n.aof.log
+	if l == nil || (l.Buffered() == 0 && !n.aof.unsynced) {
+		return
+	}
+	var err error
+	if n.aof.unsynced {
+		err = l.Sync()
+		n.aof.unsynced = false
+	} else {
+		err = l.Flush()
+	}
+	if err != nil {
+		n.aofFailed(err)
+	}
+}
+
+// aofFailed records a failed AOF write. Writes are refused from then on
+// (MISCONF); under appendfsync always the node cannot keep its promise and
+// reports a fatal error, as Redis exits.
+func (n *Node) aofFailed(err error) {
+	if n.aof.err == nil {
+		n.logf(LogWarning, "Error writing to the AOF file: %v", err)
+	}
+	n.aof.err = err
+	if n.aof.policy == aofbinlog.FsyncAlways && n.fatal == nil {
+		n.fatal = fmt.Errorf("can't recover from AOF write error when the AOF fsync policy is 'always': %w", err)
+	}
+}
+
+// aofCron is the AOF's share of the cron: write out and fsync under
+// everysec, split at aof-max-size, purge to aof-keep-size, and start the
+// snapshot that replaces AOF rewrite.
+func (n *Node) aofCron() {
+	l := n.aof.log
+	if l == nil || l.Err() != nil {
+		return
+	}
+	n.aofBarrier()
+	if err := l.SyncIfDue(n.nowMs()); err != nil {
+		n.aofFailed(err)
+		return
+	}
+	if _, size := l.LiveFile(); size >= n.cfg.AOFMaxSize {
+		n.aofSplit(true)
+	}
+	if n.cfg.AutoSnapshotSize > 0 && n.aof.written >= n.cfg.AutoSnapshotSize && n.snap == nil {
+		n.logf(LogNotice, "Starting automatic snapshot: %d AOF bytes since the last one", n.aof.written)
+		n.startSnapshot(false)
+	}
+}
+
+// aofSplit starts a new AOF file, then (purge) applies aof-keep-size.
+func (n *Node) aofSplit(purge bool) error {
+	l := n.aof.log
+	n.aofBarrier()
+	name, err := l.Split(n.nowMs() / 1000)
+	if err != nil {
+		n.logf(LogWarning, "AOF split failed: %v", err)
+		return err
+	}
+	n.aof.splits++
+	n.logf(LogVerbose, "AOF split: now writing %s", name)
+	if purge && n.cfg.AutoPurgeAOF {
+		gone, err := l.PurgeToSize(n.cfg.AOFKeepSize, 0)
+		n.logPurge(gone, err)
+	}
+	return nil
+}
+
+func (n *Node) logPurge(gone []string, err error) {
+	for _, name := range gone {
+		n.logf(LogNotice, "AOF purge: removed %s", name)
+	}
+	if err != nil {
+		n.logf(LogWarning, "AOF purge: %v", err)
+	}
+}
+
+// closeAOF writes, fsyncs and closes the binlog (SHUTDOWN, appendonly no).
+func (n *Node) closeAOF() error {
+	l := n.aof.log
+	if l == nil {
+		return nil
+	}
+	n.aofBarrier()
+	n.aof.log = nil
+	n.aof.unsynced = false
+	return l.Close()
+}
+
+// Close flushes and closes the node's files. The server calls it on exit.
+func (n *Node) Close() error {
+	n.abortSnapshot()
+	return n.closeAOF()
+}
+
+// Fatal returns an error the node cannot recover from (an AOF fsync
+// failure under appendfsync always): the server must exit without sending
+// the pending replies.
+func (n *Node) Fatal() error { return n.fatal }
+
+// oplogCommands are opdis's (ApsaraCache's) own commands, not Redis's.
+func oplogCommands() []*Command {
+	return []*Command{
+		{Name: "aofflush", Arity: 1, Flags: FlagAdmin | FlagNoScript, Fn: aofflushCmd},
+		{Name: "purgeaofto", Arity: 2, Flags: FlagAdmin | FlagNoScript, Fn: purgeaoftoCmd},
+	}
+}
+
+// aofflushCmd is AOFFLUSH: start a new AOF file now, then purge.
+func aofflushCmd(n *Node, c *Client, args [][]byte) {
+	if !n.aofOn() {
+		c.addError("ERR Aof is not open while doing aof flush")
+		return
+	}
+	if err := n.aofSplit(true); err != nil {
+		c.addError("ERR redis open new aof or aof index file failed, try again")
+		return
+	}
+	c.addOK()
+}
+
+// purgeaoftoCmd is PURGEAOFTO <aof file | opid>: remove the oldest AOF
+// files up to and including the named one, or every file whose entries
+// all precede the op id, within the purge guards (the snapshot's file, the
+// live file, files being read). It replies how many files were removed.
+func purgeaoftoCmd(n *Node, c *Client, args [][]byte) {
+	l := n.aof.log
+	if l == nil {
+		c.addError("ERR Aof is not open while doing purge")
+		return
+	}
+	target := string(args[1])
+	if opid, err := strconv.ParseInt(target, 10, 64); err == nil {
+		target = ""
+		for _, f := range l.Files() {
+			if f.Live || (f.FirstOpID > 0 && f.LastOpID >= opid) || (f.FirstOpID > 0 && f.LastOpID < 0) {
+				break
+			}
+			target = f.Name
+		}
+		if target == "" {
+			c.addInt(0)
+			return
+		}
+	}
+	gone, err := l.Purge(target, 0)
+	n.logPurge(gone, err)
+	if err != nil && len(gone) == 0 {
+		c.addError(fmt.Sprintf("ERR purge aof to %s failed: %v", args[1], err))
+		return
+	}
+	c.addInt(int64(len(gone)))
+}
+
+// setAppendOnly is CONFIG SET appendonly: turning it on opens the binlog
+// and snapshots at once (so a restart has a base for the new files:
+// ApsaraCache's defect 15), turning it off closes it.
+func (n *Node) setAppendOnly(on bool) error {
+	if on == n.aofOn() {
+		return nil
+	}
+	if !on {
+		return n.closeAOF()
+	}
+	if n.env.FS == nil {
+		return fmt.Errorf("no data directory")
+	}
+	if err := n.openAOF(); err != nil {
+		return err
+	}
+	n.startSnapshot(false)
+	return nil
+}
+
+// openAOF opens the binlog for appending from now on (no loading) and
+// starts a new file.
+func (n *Node) openAOF() error {
+	l, err := aofbinlog.Open(n.env.FS, n.aofOptions())
+	if err != nil {
+		return err
+	}
+	if last := l.LastOpID(); last >= n.op.nextOpID {
+		n.op.nextOpID = last + 1
+	}
+	n.aof = aofState{log: l, policy: n.aofPolicy()}
+	return n.aofSplit(false)
+}
+
+func (n *Node) aofPolicy() aofbinlog.FsyncPolicy {
+	p, _ := aofbinlog.ParseFsyncPolicy(n.cfg.AppendFsync)
+	return p
+}
+
+func (n *Node) aofOptions() aofbinlog.Options {
+	return aofbinlog.Options{Fsync: n.aofPolicy(), Buffered: true, RefuseTornTail: !n.cfg.AOFLoadTruncated}
+}

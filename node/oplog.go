@@ -1,0 +1,134 @@
+package node
+
+import (
+	"strconv"
+
+	"opdis/wire"
+)
+
+// The oplog (DESIGN §3): every change to the keyspace becomes one entry,
+// `opinfo <header>` plus the change in effect form, with the next op id.
+// Handlers record their effect commands through propagate while the
+// outermost command runs; when it returns, everything it recorded becomes
+// one entry: a single command as is, several (EXEC, a command that also
+// expired a key, a SPOP split in batches) as one transaction
+// (cmd_num 0, MULTI … EXEC, SELECT inside only where the db changes). The
+// entry is encoded once; the same bytes go to the AOF and, later, to
+// replicas and OPGET readers.
+
+// pendingCmd is one effect command of the running command: its RESP bytes
+// are pending.buf[start:end].
+type pendingCmd struct {
+	db         int
+	start, end int
+	flag       uint8 // wire.FlagDelByExpire for an expiry delete
+}
+
+// oplog is the node's op-id state and the entry being gathered.
+type oplog struct {
+	nextOpID int64 // op id of the next entry
+	epoch    int64 // chosen when this node became master (DESIGN §5)
+	applying bool  // replaying entries (load): they are not logged again
+
+	cmds  []pendingCmd
+	buf   []byte // the pending commands' RESP bytes
+	entry []byte // scratch for the encoded entry
+
+	// OnEntry, when set, sees every entry as it is logged.
+	onEntry func(entry []byte, h wire.Header)
+}
+
+var (
+	respMulti = wire.AppendCommand(nil, []byte("multi"))
+	respExec  = wire.AppendCommand(nil, []byte("exec"))
+)
+
+// propagate records a write in effect form: the command that, applied to
+// db on another node (a replica, the AOF at load), reproduces the change
+// exactly. Handlers call it once per change, after changing the keyspace:
+// relative expiry becomes absolute (SET … PXAT, PEXPIREAT), INCRBYFLOAT
+// becomes SET, SPOP becomes SREM, a blocking pop becomes the plain pop.
+func (n *Node) propagate(db *DB, args ...[]byte) {
+	n.record(db.id, 0, args)
+}
+
+// propagateExpire records the deletion of an expired key as DEL with the
+// expiry flag. Outside a command (active expiry) it is an entry at once.
+func (n *Node) propagateExpire(db *DB, key string) {
+	n.record(db.id, wire.FlagDelByExpire, [][]byte{[]byte("del"), []byte(key)})
+	if n.callDepth == 0 {
+		n.flushOplog()
+	}
+}
+
+func (n *Node) record(db int, flag uint8, args [][]byte) {
+	if n.OnPropagate != nil {
+		n.OnPropagate(db, args)
+	}
+	if n.op.applying {
+		return
+	}
+	start := len(n.op.buf)
+	n.op.buf = wire.AppendCommand(n.op.buf, args...)
+	n.op.cmds = append(n.op.cmds, pendingCmd{db: db, start: start, end: len(n.op.buf), flag: flag})
+}
+
+// flushOplog turns what the finished command recorded into one entry.
+func (n *Node) flushOplog() {
+	cmds := n.op.cmds
+	if len(cmds) == 0 {
+		return
+	}
+	nowMs := n.callMs // the time of the command that made the changes
+	if !n.callMsSet {
+		nowMs = n.env.Clock.UnixNano() / 1e6
+	}
+	h := wire.Header{
+		Version: 2, CmdNum: wire.CmdNumOne, DB: uint16(cmds[0].db),
+		Timestamp: int32(nowMs / 1000), ServerID: n.cfg.ServerID,
+		OpID: n.op.nextOpID, SrcOpID: -1, Epoch: n.op.epoch, TimestampMs: nowMs,
+	}
+	var hdr [wire.HeaderV2Size]byte
+	b := n.op.entry[:0]
+	if len(cmds) == 1 {
+		h.CmdFlag = cmds[0].flag
+		b = wire.AppendCommand(b, []byte("opinfo"), wire.AppendHeader(hdr[:0], h))
+		b = append(b, n.op.buf...)
+	} else {
+		h.CmdNum = wire.CmdNumTransaction
+		b = wire.AppendCommand(b, []byte("opinfo"), wire.AppendHeader(hdr[:0], h))
+		b = append(b, respMulti...)
+		db := cmds[0].db
+		for _, pc := range cmds {
+			if pc.db != db {
+				db = pc.db
+				b = wire.AppendCommand(b, []byte("select"), strconv.AppendInt(nil, int64(db), 10))
+			}
+			b = append(b, n.op.buf[pc.start:pc.end]...)
+		}
+		b = append(b, respExec...)
+	}
+	n.op.entry = b
+	n.op.cmds = n.op.cmds[:0]
+	n.op.buf = n.op.buf[:0]
+	n.op.nextOpID++
+	n.logEntry(b, h)
+}
+
+// logEntry hands a finished entry to its consumers: the AOF, then hooks.
+func (n *Node) logEntry(entry []byte, h wire.Header) {
+	n.aofAppend(entry, h)
+	if n.op.onEntry != nil {
+		n.op.onEntry(entry, h)
+	}
+}
+
+// OnEntry sets a hook that sees every oplog entry as it is logged (the
+// simulator's checks, tests). The bytes are only valid during the call.
+func (n *Node) OnEntry(fn func(entry []byte, h wire.Header)) { n.op.onEntry = fn }
+
+// NextOpID returns the op id the next entry will get.
+func (n *Node) NextOpID() int64 { return n.op.nextOpID }
+
+// Epoch returns the epoch this node stamps on the entries it creates.
+func (n *Node) Epoch() int64 { return n.op.epoch }
