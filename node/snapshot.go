@@ -26,8 +26,8 @@ import (
 // With appendonly no it writes dbfilename, as Redis does.
 
 const (
-	snapStepKeys   = 2048     // keys written per step at most
-	snapStepBytes  = 4 << 20  // bytes encoded per step at most
+	snapStepKeys   = 2048    // keys written per step at most
+	snapStepBytes  = 4 << 20 // bytes encoded per step at most
 	snapWriteChunk = 256 << 10
 	snapTempName   = "temp-snapshot.rdb"
 	bgsaveRetryMs  = 5000 // CONFIG_BGSAVE_RETRY_DELAY
