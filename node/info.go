@@ -302,28 +302,38 @@ func (n *Node) infoSection(b *strings.Builder, name string) {
 		kv("lazyfree_pending_objects", 0)
 		kv("lazyfreed_objects", 0)
 	case "persistence":
-		aof := 0
-		if n.cfg.AppendOnly {
-			aof = 1
-		}
+		aof := boolInt(n.aofOn())
 		kv("loading", 0)
 		kv("async_loading", 0)
 		kv("current_cow_peak", 0)
 		kv("current_cow_size", 0)
 		kv("current_cow_size_age", 0)
 		kv("current_fork_perc", "0.00")
-		kv("current_save_keys_processed", 0)
-		kv("current_save_keys_total", 0)
+		var processed, total, current int64 = 0, 0, -1
+		if sn := n.snap; sn != nil {
+			processed, total = sn.keys, sn.total
+			current = int64((n.monotonic() - sn.startMon) / time.Second)
+		}
+		status := "ok"
+		if !n.saves.lastOK {
+			status = "err"
+		}
+		lastTime := int64(-1)
+		if n.saves.saves > 0 {
+			lastTime = n.saves.lastTimeSec
+		}
+		kv("current_save_keys_processed", processed)
+		kv("current_save_keys_total", total)
 		kv("rdb_changes_since_last_save", n.dirty)
-		kv("rdb_bgsave_in_progress", 0)
+		kv("rdb_bgsave_in_progress", boolInt(n.snap != nil))
 		kv("rdb_last_save_time", n.lastSave)
-		kv("rdb_last_bgsave_status", "ok")
-		kv("rdb_last_bgsave_time_sec", -1)
-		kv("rdb_current_bgsave_time_sec", -1)
-		kv("rdb_saves", 0)
+		kv("rdb_last_bgsave_status", status)
+		kv("rdb_last_bgsave_time_sec", lastTime)
+		kv("rdb_current_bgsave_time_sec", current)
+		kv("rdb_saves", n.saves.saves)
 		kv("rdb_last_cow_size", 0)
-		kv("rdb_last_load_keys_expired", 0)
-		kv("rdb_last_load_keys_loaded", 0)
+		kv("rdb_last_load_keys_expired", n.saves.expiredKeys)
+		kv("rdb_last_load_keys_loaded", n.saves.loadedKeys)
 		kv("aof_enabled", aof)
 		kv("aof_rewrite_in_progress", 0)
 		kv("aof_rewrite_scheduled", 0)
@@ -332,10 +342,32 @@ func (n *Node) infoSection(b *strings.Builder, name string) {
 		kv("aof_last_bgrewrite_status", "ok")
 		kv("aof_rewrites", 0)
 		kv("aof_rewrites_consecutive_failures", 0)
-		kv("aof_last_write_status", "ok")
+		kv("aof_last_write_status", okErr(n.aof.err == nil))
 		kv("aof_last_cow_size", 0)
 		kv("module_fork_in_progress", 0)
 		kv("module_fork_last_cow_size", 0)
+		if l := n.aof.log; l != nil {
+			kv("aof_current_size", l.TotalSize())
+			kv("aof_base_size", l.TotalSize()-n.aof.written)
+			kv("aof_pending_rewrite", 0)
+			kv("aof_buffer_length", l.Buffered())
+			kv("aof_pending_bio_fsync", 0)
+			kv("aof_delayed_fsync", 0)
+			// opdis: the binlog (DESIGN §4).
+			live, size := l.LiveFile()
+			kv("aof_inc_files", len(l.Files()))
+			kv("aof_live_file", live)
+			kv("aof_live_file_size", size)
+			kv("aof_splits", n.aof.splits)
+			kv("aof_min_opid", l.MinOpID())
+			kv("aof_last_opid", l.LastOpID())
+			kv("aof_synced_opid", l.SyncedOpID())
+			if idx, ok := l.RDBIndex(); ok {
+				kv("rdb_index_file", idx.RDB)
+				kv("rdb_index_aof", idx.AOF)
+				kv("rdb_index_next_opid", idx.NextOpID)
+			}
+		}
 	case "stats":
 		n.sampleOps()
 		s := &n.stats
@@ -850,4 +882,18 @@ var commandMeta = map[string]*cmdMeta{
 	"zscore":                        {3, "readonly fast", 1, 1, 1, "@read @sortedset @fast", "", "Get the score associated with the given member in a sorted set", "1.2.0", "sorted-set", "O(1)", []keySpec{{"", "RO access", 'i', 1, "", 'r', 0, 1, 0}}, nil},
 	"zunion":                        {-3, "readonly movablekeys", 0, 0, 0, "@read @sortedset @slow", "", "Add multiple sorted sets", "6.2.0", "sorted-set", "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", []keySpec{{"", "RO access", 'i', 1, "", 'n', 0, 1, 1}}, nil},
 	"zunionstore":                   {-4, "write denyoom movablekeys", 1, 1, 1, "@write @sortedset @slow", "", "Add multiple sorted sets and store the resulting sorted set in a new key", "2.0.0", "sorted-set", "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", []keySpec{{"", "OW update", 'i', 1, "", 'r', 0, 1, 0}, {"", "RO access", 'i', 2, "", 'n', 0, 1, 1}}, nil},
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func okErr(ok bool) string {
+	if ok {
+		return "ok"
+	}
+	return "err"
 }

@@ -394,3 +394,36 @@ func diffLines(want, got string) string {
 	sort.Strings(out)
 	return strings.Join(out, "\n")
 }
+
+func TestInfoPersistence(t *testing.T) {
+	fs := simfs.New()
+	clock := &testClock{ns: 1_700_000_000 * int64(time.Second)}
+	a := newPersistNode(t, fs, clock, 1)
+	id := a.connect()
+	info := func() map[string]string {
+		m := map[string]string{}
+		for _, l := range strings.Split(a.do(id, "INFO", "persistence").Str, "\r\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok {
+				m[k] = v
+			}
+		}
+		return m
+	}
+	if m := info(); m["rdb_bgsave_in_progress"] != "1" || m["aof_enabled"] != "1" || m["aof_inc_files"] != "1" {
+		t.Fatalf("after first start: %v", m)
+	}
+	a.snapBarrier()
+	a.do(id, "SET", "k", "v")
+	m := info()
+	if m["rdb_bgsave_in_progress"] != "0" || m["rdb_saves"] != "1" || m["rdb_last_bgsave_status"] != "ok" ||
+		m["aof_last_opid"] != "1" || m["aof_synced_opid"] != "0" || m["rdb_index_next_opid"] != "1" || m["rdb_changes_since_last_save"] != "1" {
+		t.Fatalf("after a snapshot and a write: %v", m)
+	}
+	a.want(id, `"Background saving started"`, "BGSAVE")
+	a.want(id, "(error) ERR Background save already in progress", "BGSAVE")
+	a.want(id, `"Background saving scheduled"`, "BGSAVE", "SCHEDULE")
+	a.snapBarrier()
+	if m := info(); m["rdb_saves"] != "2" || m["aof_inc_files"] != "2" || m["rdb_index_next_opid"] != "2" {
+		t.Fatalf("after BGSAVE: %v", m)
+	}
+}
