@@ -4,7 +4,7 @@ BIN     := bin/opdis-server
 PORT    ?= 6379
 TIMEOUT ?= 30m
 
-.PHONY: all build run test deps bench difftest fmt vet clean
+.PHONY: all build run test deps bench bench-persist difftest fmt vet clean
 
 all: build
 
@@ -26,6 +26,11 @@ deps:
 
 bench: deps build
 	scripts/bench.sh
+
+# AOF/snapshot figures against redis-server (issue 3): appendonly throughput,
+# AOF load rate, BGSAVE time and pause.
+bench-persist: deps build
+	scripts/bench-persist.sh
 
 # The long differential sweep against a real redis-server (make test runs a short one).
 DIFFTEST_CHECKS ?= 5000
