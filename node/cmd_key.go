@@ -94,7 +94,15 @@ func typeCmd(n *Node, c *Client, args [][]byte) {
 // be in the table).
 func (n *Node) keyLogicallyExpired(db *DB, key string) bool {
 	at, ok := db.expires.Get(key)
-	return ok && at <= n.nowMs()
+	return ok && at <= n.nowMs() && !n.op.applying
+}
+
+// alreadyExpired is checkAlreadyExpired: an absolute expiry in the past
+// deletes the key at once, except while replaying the log, where nothing
+// expires (keyIsExpired is false while loading): a later entry may still
+// extend the TTL the original node saw in time.
+func (n *Node) alreadyExpired(when int64) bool {
+	return when <= n.nowMs() && !n.op.applying
 }
 
 // strBytes views a key as bytes without copying, for read-only use.
@@ -513,7 +521,7 @@ func (n *Node) expireGeneric(c *Client, args [][]byte, basetime int64, seconds b
 		c.addInt(0)
 		return
 	}
-	if when <= n.nowMs() {
+	if n.alreadyExpired(when) {
 		n.removeKey(c.db, str(key))
 		c.addInt(1)
 		n.propagate(c.db, []byte("del"), key)

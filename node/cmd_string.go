@@ -301,7 +301,7 @@ func getexCmd(n *Node, c *Client, args [][]byte) {
 	}
 	c.addBulk(o.Str)
 	switch {
-	case flags&(setEXAT|setPXAT) != 0 && when <= n.nowMs():
+	case flags&(setEXAT|setPXAT) != 0 && n.alreadyExpired(when):
 		n.removeKey(c.db, str(key))
 		n.propagate(c.db, []byte("del"), key)
 	case expire != nil:

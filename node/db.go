@@ -42,8 +42,8 @@ func (db *DB) expireAt(key string) int64 {
 // expiry on their own.
 func (n *Node) expireIfNeeded(db *DB, key string) bool {
 	at, ok := db.expires.Get(key)
-	if !ok || at > n.nowMs() {
-		return false
+	if !ok || at > n.nowMs() || n.op.applying {
+		return false // nothing expires while the log is replayed
 	}
 	n.stats.ExpiredKeys++
 	n.removeKey(db, key)

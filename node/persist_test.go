@@ -2,6 +2,7 @@ package node
 
 import (
 	"errors"
+	"os"
 	"fmt"
 	"sort"
 	"strconv"
@@ -169,7 +170,9 @@ func TestAOFRestartRestoresKeyspace(t *testing.T) {
 			w.step()
 			switch i % 400 {
 			case 100:
-				a.do(w.ids[0], "BGSAVE")
+				if os.Getenv("NOBG") == "" {
+					a.do(w.ids[0], "BGSAVE")
+				}
 			case 250:
 				a.do(w.ids[0], "AOFFLUSH")
 			}
@@ -425,5 +428,56 @@ func TestInfoPersistence(t *testing.T) {
 	a.snapBarrier()
 	if m := info(); m["rdb_saves"] != "2" || m["aof_inc_files"] != "2" || m["rdb_index_next_opid"] != "2" {
 		t.Fatalf("after BGSAVE: %v", m)
+	}
+}
+
+// BGSAVE is point-in-time: the RDB holds the keyspace as it was when the
+// save began, though the workload keeps writing (and expiring, renaming,
+// moving, flushing) between its steps.
+func TestSnapshotIsPointInTime(t *testing.T) {
+	for seed := uint64(1); seed <= 8; seed++ {
+		fs := simfs.New()
+		clock := &testClock{ns: 1_700_000_000 * int64(time.Second)}
+		a := newPersistNode(t, fs, clock, seed, "appendonly", []string{"yes", "no"}[seed%2])
+		a.snapBarrier()
+		w := newWorkload(a, seed)
+		for i := 0; i < 400; i++ {
+			w.step()
+		}
+		// Many keys, so the walk takes many steps.
+		for i := 0; i < 5000; i++ {
+			a.do(w.ids[i%3], "SET", "bulk"+strconv.Itoa(i), strconv.Itoa(i))
+		}
+		want := dumpKeyspace(a.Node)
+		a.want(w.ids[0], `"Background saving started"`, "BGSAVE")
+		steps := 0
+		for a.SnapshotInProgress() {
+			for k := 0; k < 30; k++ {
+				w.step()
+				if w.r.Uint64()%200 == 0 {
+					a.do(w.ids[1], "DEL", "bulk"+strconv.Itoa(int(w.r.Uint64()%5000)))
+				}
+			}
+			if steps == 3 && seed%3 == 0 {
+				a.do(w.ids[2], "FLUSHDB") // completes the snapshot first
+			}
+			a.advance(time.Millisecond)
+			steps++
+		}
+		if steps < 2 && seed%3 != 0 {
+			t.Fatalf("seed %d: the snapshot took %d steps: not incremental", seed, steps)
+		}
+		name := a.cfg.DBFilename
+		if a.aof.log != nil {
+			idx, _ := a.aof.log.RDBIndex()
+			name = idx.RDB
+		}
+		b := New(a.cfg, Env{Clock: &testClock{ns: 1_700_000_000 * int64(time.Second)}, Rand: &testRand{s: 9}, FS: fs})
+		if err := b.loadRDBFile(name, false); err != nil {
+			t.Fatal(err)
+		}
+		if got := dumpKeyspace(b); got != want {
+			t.Fatalf("seed %d: snapshot differs from the keyspace at BGSAVE:\n%s", seed, diffLines(want, got))
+		}
 	}
 }
