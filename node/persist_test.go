@@ -2,8 +2,8 @@ package node
 
 import (
 	"errors"
-	"os"
 	"fmt"
+	"os"
 	"sort"
 	"strconv"
 	"strings"
