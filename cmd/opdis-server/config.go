@@ -198,6 +198,11 @@ func (ld *loader) save(vals []string, fail func(string) error) error {
 		ld.saveReset = true
 		return ld.set("save", "", fail)
 	}
+	if len(vals) == 1 {
+		// A multi-argument option given as one value (`--save "3600 1"`)
+		// is split at spaces, as Redis 7.0's MULTI_ARG_CONFIG.
+		vals = strings.Fields(vals[0])
+	}
 	if len(vals) == 0 || len(vals)%2 != 0 {
 		return fail("Invalid save parameters")
 	}
