@@ -43,6 +43,7 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 		n.logf(LogWarning, "!!! Warning: short read while loading the AOF file %s !!! Truncated the torn tail at offset %d (%d bytes dropped)", r.File, r.Offset, r.Size-r.Offset)
 	}
 	idx, hasIndex := l.RDBIndex()
+	migrated := false
 	switch {
 	case hasIndex:
 		if err := n.loadRDBFile(idx.RDB, false); err != nil {
@@ -58,6 +59,7 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 			l.Close()
 			return err
 		}
+		migrated = n.saves.loadedKeys > 0
 	}
 	ld, err := l.Load(stop)
 	if err != nil {
@@ -97,8 +99,15 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 	if err := n.aofSplit(false); err != nil {
 		return err
 	}
-	if !hasIndex || idx.AOF == "" {
-		n.startSnapshot(false) // so a restart has a base: the binlog can be purged
+	switch {
+	case migrated:
+		// The data came from dbfilename, which the binlog does not name:
+		// snapshot before serving, or a crash would restart without it.
+		if err := n.startSnapshot(true); err != nil {
+			return fmt.Errorf("snapshot of %s into the binlog: %w", n.cfg.DBFilename, err)
+		}
+	case !hasIndex || idx.AOF == "":
+		n.startSnapshot(false) // so the binlog has a base and can be purged
 	}
 	n.dirty = 0
 	return nil
