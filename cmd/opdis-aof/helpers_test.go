@@ -98,6 +98,13 @@ func (b *logBuilder) cmd2(db int, a1, a2 []string) int64 {
 	return b.write(b.header(db, wire.CmdNumTwo, 0), args(a1...), args(a2...))
 }
 
+// lone appends a lone header carrying the next op id, which the next
+// entry repeats (ApsaraCache's replica revert rule).
+func (b *logBuilder) lone(db int) {
+	b.write(b.header(db, wire.CmdNumOne, 0))
+	b.next--
+}
+
 // expired appends an expiry DEL.
 func (b *logBuilder) expired(db int, key string) int64 {
 	return b.write(b.header(db, wire.CmdNumOne, wire.FlagDelByExpire), args("DEL", key))
@@ -128,6 +135,13 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 func (b *logBuilder) snapshot(name string) []byte {
 	b.t.Helper()
 	data := b.snapshotFile(name)
+	b.writeRDBIndex(name)
+	return data
+}
+
+// writeRDBIndex records snapshot name at the live file's current end.
+func (b *logBuilder) writeRDBIndex(name string) {
+	b.t.Helper()
 	live, size := b.l.LiveFile()
 	if err := b.l.Sync(); err != nil {
 		b.t.Fatal(err)
@@ -137,7 +151,6 @@ func (b *logBuilder) snapshot(name string) []byte {
 	if err := b.l.WriteRDBIndex(idx); err != nil {
 		b.t.Fatal(err)
 	}
-	return data
 }
 
 // snapshotFile writes only the fake snapshot file.

@@ -249,6 +249,9 @@ func checkRestored(fsys *osenv.FS, p plan, n, last int64) error {
 		return err
 	}
 	defer l.Close()
+	if r, torn := l.Repaired(); torn {
+		return fmt.Errorf("aof %s: stray bytes after offset %d", r.File, r.Offset)
+	}
 	idx, has := l.RDBIndex()
 	switch {
 	case has != (p.snap != nil):

@@ -48,7 +48,7 @@ func TestRestoreFromOpID1(t *testing.T) {
 		if idx != nil {
 			t.Errorf("restore --to %s: a log without snapshot got rdb.index %+v", tc.to, idx)
 		}
-		if out, _, code := runTool(t, "verify", dst); code != 0 {
+		if out, _, code := runTool(t, "verify", dst); code != 0 || !strings.Contains(out, "OK (0 warnings)") {
 			t.Errorf("restore --to %s: verify of the result:\n%s", tc.to, out)
 		}
 	}
@@ -94,7 +94,7 @@ func TestRestoreWithSnapshot(t *testing.T) {
 		if data, err := os.ReadFile(filepath.Join(dst, "dump-12.rdb")); err != nil || !bytes.Equal(data, snap) {
 			t.Errorf("restore --to %s: snapshot not copied: %v", tc.to, err)
 		}
-		if out, _, code := runTool(t, "verify", dst); code != 0 {
+		if out, _, code := runTool(t, "verify", dst); code != 0 || !strings.Contains(out, "OK (0 warnings)") {
 			t.Errorf("restore --to %s: verify of the result:\n%s", tc.to, out)
 		}
 	}
