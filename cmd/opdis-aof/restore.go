@@ -84,7 +84,7 @@ func restore(env *cmdEnv, from, into string, to target) error {
 		return err
 	}
 	if p.snap != nil {
-		if _, err := out.copyFile(out.fsys, p.snap.RDB, src, p.snap.RDB, prog); err != nil {
+		if _, err := out.copyFile(out.fsys, p.snap.RDB, src, p.snap.RDB, nil); err != nil {
 			return fmt.Errorf("snapshot: %w", err)
 		}
 	}
@@ -190,7 +190,7 @@ func (c *copier) close(live bool) error {
 // advance moves to file j, creating the (empty) files before it.
 func (c *copier) advance(j int) error {
 	if j < c.cur {
-		return fmt.Errorf("aof %s: the reader went back", c.files[j].Name)
+		return fmt.Errorf("the reader went back to file %d of %s from file %d", j+1, aofbinlog.IndexName, c.cur+1)
 	}
 	for c.cur < j {
 		if err := c.close(false); err != nil {
@@ -223,9 +223,12 @@ func (c *copier) entry(rec aofbinlog.Record) error {
 }
 
 // finish brings the copy to end, where walk stopped, and closes the last
-// file, which becomes the live one.
+// file, which becomes the live one. A stop at the start of a later file
+// needs nothing of it (nor of the empty files before it).
 func (c *copier) finish(end aofbinlog.Pos) error {
-	if err := c.advance(c.index(end.File)); err != nil {
+	if j := c.index(end.File); j > c.cur && end.Offset == 0 {
+		end = aofbinlog.Pos{File: c.files[c.cur].Name, Offset: c.files[c.cur].Size}
+	} else if err := c.advance(j); err != nil {
 		return err
 	}
 	if c.size != end.Offset {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -210,5 +211,43 @@ func TestRestoreSnapshotEntryPurged(t *testing.T) {
 	_, errOut, code := runTool(t, "restore", "--to", fmtTime(b.entry(9).h.TimestampMs-1), "--from", src, "--into", filepath.Join(t.TempDir(), "x"))
 	if code != 1 || !strings.Contains(errOut, "the earliest restorable point is opid:8") {
 		t.Errorf("restore before the snapshot: exit %d %q", code, errOut)
+	}
+}
+
+// TestRestoreOddSources: a torn tail in the live file is not copied; an
+// empty file listed between two others is kept in the restored index.
+func TestRestoreOddSources(t *testing.T) {
+	src := t.TempDir()
+	b, files := sample(t, src)
+	f, err := os.OpenFile(filepath.Join(src, files[2]), os.O_APPEND|os.O_WRONLY, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write(b.entry(3).raw[:40])
+	f.Close()
+	p := filepath.Join(src, aofbinlog.IndexName)
+	index, _ := os.ReadFile(p)
+	lines := strings.SplitAfter(string(index), "\n")
+	empty := "appendonly-inc-1700000001-1.aof"
+	os.WriteFile(filepath.Join(src, empty), nil, 0o644)
+	os.WriteFile(p, []byte(lines[0]+lines[1]+empty+" 0 0 0\n"+lines[2]), 0o644)
+	if out, _, code := runTool(t, "verify", src); code != 0 || !strings.Contains(out, "OK (1 warnings)") {
+		t.Fatalf("verify of the source:\n%s", out)
+	}
+
+	for _, tc := range []struct {
+		to    string
+		last  int64
+		files int
+	}{{"opid:40", 40, 4}, {"opid:25", 25, 2}, {"opid:10", 10, 1}, {"opid:26", 26, 4}} {
+		dst := filepath.Join(t.TempDir(), "new")
+		restoreOK(t, src, dst, tc.to)
+		if got, _ := loadDir(t, dst); !bytes.Equal(got, b.rawRange(1, tc.last)) {
+			t.Errorf("restore --to %s: wrong entries", tc.to)
+		}
+		out, _, code := runTool(t, "verify", dst)
+		if code != 0 || !strings.Contains(out, "OK (0 warnings)") || !strings.Contains(out, "files: "+strconv.Itoa(tc.files)+" listed") {
+			t.Errorf("restore --to %s: verify of the result:\n%s", tc.to, out)
+		}
 	}
 }
