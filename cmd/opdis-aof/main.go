@@ -66,7 +66,7 @@ func usage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-13s %s\n", c.name, c.summary)
 	}
-	fmt.Fprint(w, "  help [command]  this text, or a command's usage\n\nExit status: 0 ok, 1 failure or problems found, 2 usage error.\n")
+	fmt.Fprint(w, "  help          this text; help COMMAND: that command's usage and options\n\nExit status: 0 ok, 1 failure or problems found, 2 usage error.\n")
 }
 
 func lookup(name string) *command {
