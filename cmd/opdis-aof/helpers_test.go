@@ -235,12 +235,13 @@ func loadDir(t testing.TB, dir string) ([]byte, *aofbinlog.RDBIndex) {
 	return out, idx
 }
 
-// dirState is every file's bytes and modification time.
+// fileState is a file's bytes and modification time.
 type fileState struct {
 	data  string
 	mtime time.Time
 }
 
+// dirState is the state of every file in dir.
 func dirState(t testing.TB, dir string) map[string]fileState {
 	t.Helper()
 	ents, err := os.ReadDir(dir)
