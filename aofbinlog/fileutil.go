@@ -30,11 +30,11 @@ func readSmallFile(fsys FS, name string) ([]byte, error) {
 	return nil, fmt.Errorf("%s: read %d of %d bytes: %w", name, n, size, err)
 }
 
-// writeFileAtomic replaces name with data: write tmp-<name>, fsync it,
+// WriteFileAtomic replaces name with data: write tmp-<name>, fsync it,
 // rename it over name, fsync the directory. A crash at any point leaves
 // either the old or the new content under name (a stale tmp- file is
 // harmless and overwritten by the next write).
-func writeFileAtomic(fsys FS, name string, data []byte) error {
+func WriteFileAtomic(fsys FS, name string, data []byte) error {
 	tmp := tmpPrefix + name
 	f, err := fsys.Create(tmp)
 	if err != nil {

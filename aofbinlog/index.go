@@ -148,6 +148,12 @@ func checkAOFName(name string) error {
 }
 
 // FormatIndex renders lines as aof-inc.index.
+// WriteIndex replaces aof-inc.index atomically with lines (tools that
+// build a data directory; a Log keeps its own index).
+func WriteIndex(fsys FS, lines []IndexLine) error {
+	return WriteFileAtomic(fsys, IndexName, FormatIndex(lines))
+}
+
 func FormatIndex(lines []IndexLine) []byte {
 	var b bytes.Buffer
 	for _, l := range lines {

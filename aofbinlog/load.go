@@ -16,7 +16,7 @@ type Stop struct {
 
 func (s Stop) reached(r Record) bool {
 	h := r.Entry.Header
-	return (s.OpID > 0 && h.OpID > s.OpID) || (s.TimeMs > 0 && tsMs(h) > s.TimeMs)
+	return (s.OpID > 0 && h.OpID > s.OpID) || (s.TimeMs > 0 && h.TimeMs() > s.TimeMs)
 }
 
 // Loader yields the entries the node applies at start-up, after loading

@@ -192,7 +192,7 @@ func (l *Log) Append(entry []byte, h wire.Header) error {
 		}
 	}
 	if s.first == 0 {
-		s.first, s.firstTs = h.OpID, tsMs(h)
+		s.first, s.firstTs = h.OpID, h.TimeMs()
 		l.neOK = false
 	}
 	s.size += int64(len(entry))
@@ -276,7 +276,7 @@ func (l *Log) writeIndex(segs []*segment) error {
 	if len(data) > MaxIndexSize {
 		return fmt.Errorf("%s would be %d bytes (%d files), over the %d-byte limit: purge old files", IndexName, len(data), len(segs), MaxIndexSize)
 	}
-	return writeFileAtomic(l.fs, IndexName, data)
+	return WriteFileAtomic(l.fs, IndexName, data)
 }
 
 // checkEntry verifies that b is exactly one whole entry.

@@ -123,7 +123,7 @@ func (l *Log) readFirst(s *segment) error {
 	if err != nil {
 		return &CorruptError{File: s.name, Offset: 0, Err: fmt.Errorf("%w (an AOF without opinfo entries is not supported)", err)}
 	}
-	s.first, s.firstTs = h.OpID, tsMs(h)
+	s.first, s.firstTs = h.OpID, h.TimeMs()
 	return nil
 }
 
@@ -194,7 +194,7 @@ func (l *Log) repairTail(s *segment, f File) error {
 			return err
 		}
 		if off == 0 {
-			s.first, s.firstTs = e.Header.OpID, tsMs(e.Header)
+			s.first, s.firstTs = e.Header.OpID, e.Header.TimeMs()
 		}
 		if err := s.note(e.Header, off, int64(len(raw)), l.opts.MarkEvery); err != nil {
 			return err

@@ -202,7 +202,7 @@ func WriteRDBIndex(fsys FS, idx RDBIndex) error {
 	if err := idx.validate(); err != nil {
 		return fmt.Errorf("%s: %w", RDBIndexName, err)
 	}
-	return writeFileAtomic(fsys, RDBIndexName, FormatRDBIndex(idx))
+	return WriteFileAtomic(fsys, RDBIndexName, FormatRDBIndex(idx))
 }
 
 func parseNonNeg(s string) (int64, bool) {

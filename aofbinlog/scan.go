@@ -161,12 +161,3 @@ func peekHeader(b []byte) (h wire.Header, n int, err error) {
 	}
 	return h, p + size + 2, nil
 }
-
-// tsMs is an entry's time in milliseconds: the version-2 field when set,
-// else the version-1 seconds.
-func tsMs(h wire.Header) int64 {
-	if h.Version >= 2 && h.TimestampMs != 0 {
-		return h.TimestampMs
-	}
-	return int64(h.Timestamp) * 1000
-}

@@ -89,6 +89,15 @@ func DecodeHeader(p []byte) (Header, error) {
 	return h, nil
 }
 
+// TimeMs is the entry's time in milliseconds: the version-2 field when
+// set, else the version-1 seconds.
+func (h Header) TimeMs() int64 {
+	if h.Version >= 2 && h.TimestampMs != 0 {
+		return h.TimestampMs
+	}
+	return int64(h.Timestamp) * 1000
+}
+
 var opinfoName = []byte("opinfo")
 
 // AppendEntry encodes one oplog entry: the header, then each command.

@@ -131,7 +131,7 @@ func appendEntry(b []byte, e wire.Entry) []byte {
 	h := e.Header
 	b = strconv.AppendInt(b, h.OpID, 10)
 	b = append(b, ' ')
-	b = append(b, fmtTime(tsMs(h))...)
+	b = append(b, fmtTime(h.TimeMs())...)
 	b = fmt.Appendf(b, " db=%d sid=%d epoch=%d", h.DB, h.ServerID, h.Epoch)
 	if h.SrcOpID >= 0 {
 		b = fmt.Appendf(b, " src=%d", h.SrcOpID)

@@ -114,7 +114,7 @@ func exportRedis(env *cmdEnv, from, into string, to target) error {
 		return err
 	}
 	out.track(dst, redisManifest)
-	if err := writeFileAtomic(dst, redisManifest, []byte(manifest)); err != nil {
+	if err := aofbinlog.WriteFileAtomic(dst, redisManifest, []byte(manifest)); err != nil {
 		return err
 	}
 	prog.done()

@@ -96,35 +96,6 @@ func tmpName(path string) string {
 	return filepath.Join(filepath.Dir(path), "tmp-"+filepath.Base(path))
 }
 
-// writeFileAtomic replaces name with data the way aofbinlog writes its
-// index files: tmp-<name>, fsync, rename, fsync the directory. (aofbinlog
-// exports this only for rdb.index, as WriteRDBIndex.)
-func writeFileAtomic(fsys aofbinlog.FS, name string, data []byte) error {
-	tmp := "tmp-" + name
-	f, err := fsys.Create(tmp)
-	if err != nil {
-		return fmt.Errorf("%s: %w", tmp, err)
-	}
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: write: %w", tmp, err)
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return fmt.Errorf("%s: fsync: %w", tmp, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("%s: close: %w", tmp, err)
-	}
-	if err := fsys.Rename(tmp, name); err != nil {
-		return fmt.Errorf("%s: rename from %s: %w", name, tmp, err)
-	}
-	if err := fsys.SyncDir(); err != nil {
-		return fmt.Errorf("%s: fsync dir: %w", name, err)
-	}
-	return nil
-}
-
 // copyRange appends n bytes of src's name, from offset off, to dst.
 func copyRange(dst io.Writer, src aofbinlog.FS, name string, off, n int64, prog *progress) error {
 	if n == 0 {

@@ -92,7 +92,7 @@ func restore(env *cmdEnv, from, into string, to target) error {
 		return err
 	}
 	out.track(out.fsys, aofbinlog.IndexName)
-	if err := writeFileAtomic(out.fsys, aofbinlog.IndexName, aofbinlog.FormatIndex(c.lines)); err != nil {
+	if err := aofbinlog.WriteIndex(out.fsys, c.lines); err != nil {
 		return err
 	}
 	if p.snap != nil {
@@ -215,7 +215,7 @@ func (c *copier) entry(rec aofbinlog.Record) error {
 	}
 	h := rec.Entry.Header
 	if c.size == 0 {
-		c.first, c.ts = h.OpID, tsMs(h)
+		c.first, c.ts = h.OpID, h.TimeMs()
 	}
 	c.size += int64(len(rec.Raw))
 	c.last = h.OpID

@@ -48,15 +48,6 @@ func openSource(dir string, verify bool) (*aofbinlog.Log, *osenv.FS, error) {
 	return l, fsys, nil
 }
 
-// tsMs is an entry's time in milliseconds: the version-2 field when set,
-// else the version-1 seconds (as aofbinlog orders and stops by time).
-func tsMs(h wire.Header) int64 {
-	if h.Version >= 2 && h.TimestampMs != 0 {
-		return h.TimestampMs
-	}
-	return int64(h.Timestamp) * 1000
-}
-
 // fmtTime renders a millisecond timestamp as RFC 3339 UTC with ms.
 func fmtTime(ms int64) string {
 	return time.UnixMilli(ms).UTC().Format("2006-01-02T15:04:05.000Z07:00")
@@ -107,7 +98,7 @@ func (t target) past(h wire.Header) bool {
 	case !t.set:
 		return false
 	case t.isTime:
-		return tsMs(h) > t.timeMs
+		return h.TimeMs() > t.timeMs
 	}
 	return h.OpID > t.opid
 }
@@ -187,7 +178,7 @@ func snapshotFits(l *aofbinlog.Log, idx aofbinlog.RDBIndex, to target) (bool, er
 		return false, err
 	}
 	if found {
-		return tsMs(h) <= to.timeMs, nil
+		return h.TimeMs() <= to.timeMs, nil
 	}
 	// Entry next_opid-1 has been purged. If the first entry after the
 	// snapshot is within the target, so is everything before it.
@@ -211,7 +202,7 @@ func snapshotFits(l *aofbinlog.Log, idx aofbinlog.RDBIndex, to target) (bool, er
 func earliest(l *aofbinlog.Log, idx aofbinlog.RDBIndex) string {
 	s := fmt.Sprintf("opid:%d", idx.NextOpID-1)
 	if h, found, err := l.HeaderOf(idx.NextOpID - 1); err == nil && found {
-		s += " (" + fmtTime(tsMs(h)) + ")"
+		s += " (" + fmtTime(h.TimeMs()) + ")"
 	}
 	return s
 }

@@ -263,7 +263,7 @@ func (v *verifier) checkFile(i int, ln aofbinlog.IndexLine, last bool) error {
 			v.epochHdr = &h
 		}
 		if first == 0 {
-			first, firstTs = h.OpID, tsMs(h)
+			first, firstTs = h.OpID, h.TimeMs()
 		}
 		lastOp = h.OpID
 		v.stats(h)
@@ -309,7 +309,7 @@ func (v *verifier) checkOrder(name string, off int64, h wire.Header, lone, gapOK
 }
 
 func (v *verifier) stats(h wire.Header) {
-	ts := tsMs(h)
+	ts := h.TimeMs()
 	if v.entries == 0 {
 		v.firstOp, v.minTs, v.maxTs = h.OpID, ts, ts
 	}
