@@ -22,8 +22,11 @@ func TestRandSeededApart(t *testing.T) {
 	if a.Uint64() == b.Uint64() && a.Uint64() == b.Uint64() {
 		t.Fatal("two generators produced the same sequence: not seeded from the OS")
 	}
-	env := Env()
-	if env.Clock == nil || env.Rand == nil {
-		t.Fatal("Env is incomplete")
+	env, err := Env(t.TempDir())
+	if err != nil || env.Clock == nil || env.Rand == nil || env.FS == nil {
+		t.Fatalf("Env is incomplete: %+v %v", env, err)
+	}
+	if env, _ := Env(""); env.FS != nil {
+		t.Fatal("Env(\"\") has a data directory")
 	}
 }
