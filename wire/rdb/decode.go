@@ -30,7 +30,7 @@ type Record struct {
 	ExpiresSize    uint64 // KindResizeDB
 	Key            []byte // KindKey
 	Value          Value  // KindKey
-	ExpireMs       int64  // KindKey: absolute Unix ms, -1 for none
+	ExpireMs       int64  // KindKey: absolute Unix ms, -1 for none (a stored time before 1970 reads as 0)
 	Offset         int64  // byte offset of the record in the file
 }
 
@@ -72,6 +72,7 @@ type Decoder struct {
 	key     []byte // the key being decoded, for errors
 	err     error  // sticky; io.EOF once the file is complete
 	tmp     [8]byte
+	slab    []byte // backing store carved into small strings
 }
 
 // NewDecoder returns a Decoder reading from r.
@@ -210,6 +211,9 @@ func (d *Decoder) next() (Record, error) {
 				start, expire, prefixed = d.off, -1, false
 				continue
 			}
+			if expire < -1 {
+				expire = 0 // before 1970: expired (Redis too treats only -1 as "none")
+			}
 			return Record{Kind: KindKey, DB: d.db, Key: key, Value: v, ExpireMs: expire, Offset: start}, nil
 		}
 	}
@@ -339,7 +343,19 @@ func (d *Decoder) readFull(p []byte) error {
 // allocating 2^60 bytes.
 const readChunk = 64 << 10
 
+// slabSize is the block small strings are carved from: one allocation for
+// many elements instead of one each.
+const slabSize = 8 << 10
+
 func (d *Decoder) readBytes(n uint64) ([]byte, error) {
+	if n <= 256 {
+		if uint64(len(d.slab)) < n {
+			d.slab = make([]byte, slabSize)
+		}
+		p := d.slab[:n:n] // capped: appending to p cannot overwrite the next string
+		d.slab = d.slab[n:]
+		return p, d.readFull(p)
+	}
 	if n <= readChunk {
 		p := make([]byte, n)
 		return p, d.readFull(p)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"strconv"
 )
 
 // The Encoder writes RDB version 10, the version Redis 7.0 writes and the
@@ -33,6 +32,7 @@ type Encoder struct {
 	w        io.Writer
 	buf      []byte
 	scratch  []byte // LZF output
+	lzf      lzfTable
 	crc      uint64
 	n        int64
 	err      error
@@ -228,6 +228,9 @@ func (e *Encoder) write() error {
 	if err == nil && n < len(e.buf) {
 		err = io.ErrShortWrite
 	}
+	if cap(e.scratch) > 4*flushAt {
+		e.scratch = nil
+	}
 	if cap(e.buf) > 4*flushAt {
 		e.buf = nil // do not keep a huge value's buffer alive
 	} else {
@@ -273,7 +276,10 @@ func (e *Encoder) putString(s []byte) {
 		}
 	}
 	if e.compress && len(s) > 20 {
-		if c, ok := lzfCompress(e.scratch[:0], s); ok {
+		if cap(e.scratch) < len(s)+8 { // compress gives up before outgrowing this
+			e.scratch = make([]byte, 0, len(s)+8)
+		}
+		if c, ok := e.lzf.compress(e.scratch[:0], s); ok {
 			e.buf = append(e.buf, lenEncoded<<6|encLZF)
 			e.putLen(uint64(len(c)))
 			e.putLen(uint64(len(s)))
@@ -286,14 +292,29 @@ func (e *Encoder) putString(s []byte) {
 	e.buf = append(e.buf, s...)
 }
 
-// intString reports whether s is exactly strconv.FormatInt of some int64
-// (no sign, spaces or leading zeros), the strings Redis stores as integers.
+// intString reports whether s is the canonical decimal form of a 32-bit
+// integer (no sign but a leading minus, no spaces, no leading zeros): the
+// strings Redis stores int-encoded. It does not allocate.
 func intString(s []byte) (int64, bool) {
-	if len(s) == 0 || len(s) > 11 {
+	neg := len(s) > 0 && s[0] == '-'
+	digits := s
+	if neg {
+		digits = s[1:]
+	}
+	if len(digits) == 0 || len(digits) > 10 || (digits[0] == '0' && (len(digits) > 1 || neg)) {
 		return 0, false
 	}
-	v, err := strconv.ParseInt(string(s), 10, 64)
-	if err != nil || strconv.FormatInt(v, 10) != string(s) {
+	var v int64
+	for _, c := range digits {
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	if neg {
+		v = -v
+	}
+	if v < math.MinInt32 || v > math.MaxInt32 {
 		return 0, false
 	}
 	return v, true

@@ -1,6 +1,9 @@
 package rdb
 
-import "fmt"
+import (
+	"fmt"
+	"math/bits"
+)
 
 // LZF (Marc Lehmann's liblzf, as vendored by Redis) compresses RDB strings.
 // The stream is a sequence of chunks, each led by a control byte c:
@@ -20,30 +23,37 @@ const (
 	lzfMaxRatio = lzfMaxRef/3 + 1
 )
 
-// lzfCompress appends the compressed form of in to dst and reports whether
-// it saved at least 4 bytes; Redis stores the string plain otherwise, and so
-// do we (on false, dst is returned unchanged).
+// lzfTable is the compressor's hash table of recent 3-byte sequences,
+// kept by the Encoder so compressing many short strings does not allocate
+// or clear 64 KiB each time.
+type lzfTable [1 << lzfHashLog]int32
+
+// lzfCompress is compress with a fresh table.
 func lzfCompress(dst, in []byte) ([]byte, bool) {
+	var t lzfTable
+	return t.compress(dst, in)
+}
+
+// compress appends the compressed form of in to dst and reports whether it
+// saved at least 4 bytes; Redis stores the string plain otherwise, and so
+// do we (on false, dst is returned unchanged).
+func (t *lzfTable) compress(dst, in []byte) ([]byte, bool) {
 	n := len(in)
 	if n <= 4 {
 		return dst, false
 	}
+	// A table about the size of the input is enough; clear only that part.
+	hashLog := min(max(bits.Len(uint(n)), 8), lzfHashLog)
+	htab := t[:1<<hashLog]
+	clear(htab)
 	limit := n - 4 // the compressed form must be shorter than this
 	start := len(dst)
-	var htab [1 << lzfHashLog]int32 // position+1 of the last 3-byte sequence with this hash
 	out := dst
 	lit := 0
 	out = append(out, 0) // control byte of the first literal run
-	closeLit := func() {
-		if lit > 0 {
-			out[len(out)-lit-1] = byte(lit - 1)
-		} else {
-			out = out[:len(out)-1] // drop the unused control byte
-		}
-	}
 	ip := 0
 	for ip < n-2 {
-		h := (uint32(in[ip])<<16 | uint32(in[ip+1])<<8 | uint32(in[ip+2])) * 2654435761 >> (32 - lzfHashLog)
+		h := (uint32(in[ip])<<16 | uint32(in[ip+1])<<8 | uint32(in[ip+2])) * 2654435761 >> (32 - hashLog)
 		ref := int(htab[h]) - 1
 		htab[h] = int32(ip + 1)
 		if ref >= 0 && ip-ref-1 < lzfMaxOff && in[ref] == in[ip] && in[ref+1] == in[ip+1] && in[ref+2] == in[ip+2] {
@@ -53,7 +63,7 @@ func lzfCompress(dst, in []byte) ([]byte, bool) {
 			for l < maxLen && in[ref+l] == in[ip+l] {
 				l++
 			}
-			closeLit()
+			out = closeLiteral(out, lit)
 			l -= 2 // encoded length
 			if l < 7 {
 				out = append(out, byte(off>>8)+byte(l<<5))
@@ -91,11 +101,21 @@ func lzfCompress(dst, in []byte) ([]byte, bool) {
 			out = append(out, 0)
 		}
 	}
-	closeLit()
+	out = closeLiteral(out, lit)
 	if len(out)-start >= limit {
 		return dst, false
 	}
 	return out, true
+}
+
+// closeLiteral ends the current literal run of lit bytes: it fills in the
+// run's control byte, or drops the reserved one if the run is empty.
+func closeLiteral(out []byte, lit int) []byte {
+	if lit == 0 {
+		return out[:len(out)-1]
+	}
+	out[len(out)-lit-1] = byte(lit - 1)
+	return out
 }
 
 // lzfDecompress decompresses in into a new slice of exactly n bytes.
