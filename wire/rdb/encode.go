@@ -8,10 +8,13 @@ import (
 	"math"
 )
 
-// The Encoder writes RDB version 10, the version Redis 7.0 writes and the
-// newest it loads, one record at a time so a snapshot can be produced in
-// bounded steps. It writes the simplest encodings Redis 7.0 still loads and
-// converts to its compact forms itself:
+// flushAt bounds the bytes buffered before they are handed to the writer.
+const flushAt = 64 << 10
+
+// Encoder writes an RDB file of version 10, the version Redis 7.0 writes
+// and the newest it loads, one record at a time so a snapshot can be
+// produced in bounded steps. It writes the simplest encodings Redis 7.0
+// still loads and converts to its compact forms itself:
 //
 //	string  type 0; integers that fit in 32 bits int-encoded; strings
 //	        longer than 20 bytes LZF-compressed when that saves space
@@ -21,13 +24,9 @@ import (
 //	hash    type 4
 //
 // Redis drops empty aggregates on load, so the Encoder refuses them rather
-// than write a key that would silently vanish.
-
-// flushAt bounds the bytes buffered before they are handed to the writer.
-const flushAt = 64 << 10
-
-// Encoder writes an RDB file. Errors are sticky: after a failed call every
-// later call returns the same error.
+// than write a key that would silently vanish. A refused value or db
+// writes nothing and the Encoder stays usable; a write error is sticky:
+// every later call returns it.
 type Encoder struct {
 	w        io.Writer
 	buf      []byte
@@ -69,7 +68,7 @@ func (e *Encoder) Aux(key, val string) error {
 // (RESIZEDB): how many keys and how many keys with an expiry follow.
 func (e *Encoder) SelectDB(db int, keys, expires uint64) error {
 	if db < 0 {
-		return e.fail(fmt.Errorf("rdb: select db %d: negative db", db))
+		return fmt.Errorf("rdb: select db %d: negative db", db)
 	}
 	if !e.begin() {
 		return e.err
@@ -86,6 +85,9 @@ func (e *Encoder) SelectDB(db int, keys, expires uint64) error {
 // Unix milliseconds, or negative for none. An invalid value (an empty
 // aggregate, an odd hash, a NaN score, scores not matching members) is an
 // error that leaves the file untouched, so the caller may skip the key.
+// Set members, hash fields and zset members must be distinct (Redis refuses
+// duplicates on load); the Encoder trusts its caller's data structures for
+// that rather than pay for a check on every key.
 func (e *Encoder) Key(key []byte, v Value, expireMs int64) error {
 	if err := checkValue(v); err != nil {
 		return fmt.Errorf("rdb: key %q: %w", key, err)

@@ -9,6 +9,7 @@ import (
 // readValue reads the value of a key of file type t and normalizes every
 // encoding to a Value.
 func (d *Decoder) readValue(t byte) (Value, error) {
+	start := d.off
 	switch t {
 	case rdbString:
 		s, err := d.readString()
@@ -19,17 +20,21 @@ func (d *Decoder) readValue(t byte) (Value, error) {
 	case rdbSet:
 		elems, err := d.readStrings(1)
 		if err == nil {
-			err = d.checkDistinct(elems, 1, "set member")
+			err = d.checkDistinct(start, elems, 1, "set member")
 		}
 		return Value{Type: TypeSet, Elems: elems}, err
 	case rdbHash:
 		elems, err := d.readStrings(2)
 		if err == nil {
-			err = d.checkDistinct(elems, 2, "hash field")
+			err = d.checkDistinct(start, elems, 2, "hash field")
 		}
 		return Value{Type: TypeHash, Elems: elems}, err
 	case rdbZSet, rdbZSet2:
-		return d.readZSet(t == rdbZSet2)
+		v, err := d.readZSet(t == rdbZSet2)
+		if err == nil {
+			err = d.checkDistinct(start, v.Elems, 1, "zset member")
+		}
+		return v, err
 	case rdbListQuicklist, rdbListQuicklist2:
 		return d.readQuicklist(t == rdbListQuicklist2)
 	case rdbStreamListpacks, rdbStreamListpack2, rdbStreamListpack3:
@@ -81,10 +86,10 @@ func (d *Decoder) readValue(t byte) (Value, error) {
 		if len(v.Elems)%2 != 0 {
 			return Value{}, d.errAt(off, "%s hash has an odd number of entries (%d)", what, len(v.Elems))
 		}
-		err = d.checkDistinct(v.Elems, 2, "hash field")
+		err = d.checkDistinct(start, v.Elems, 2, "hash field")
 	case rdbSetListpack:
 		v.Type = TypeSet
-		err = d.checkDistinct(v.Elems, 1, "set member")
+		err = d.checkDistinct(start, v.Elems, 1, "set member")
 	case rdbZSetZiplist, rdbZSetListpack:
 		v, err = d.pairsToZSet(off, what, v.Elems)
 	}
@@ -139,7 +144,7 @@ func (d *Decoder) readZSet(binaryScores bool) (Value, error) {
 		v.Elems = append(v.Elems, m)
 		v.Scores = append(v.Scores, score)
 	}
-	return v, d.checkDistinct(v.Elems, 1, "zset member")
+	return v, nil
 }
 
 // readStringScore reads a zset score of the version-1 zset type: a length
@@ -183,7 +188,7 @@ func (d *Decoder) pairsToZSet(off int64, what string, pairs [][]byte) (Value, er
 		}
 		v.Scores[i] = s
 	}
-	return v, d.checkDistinct(v.Elems, 1, "zset member")
+	return v, d.checkDistinct(off, v.Elems, 1, "zset member")
 }
 
 // readQuicklist reads a list stored as nodes: ziplists (quicklist, type
@@ -226,16 +231,16 @@ func (d *Decoder) readQuicklist(v2 bool) (Value, error) {
 	return Value{Type: TypeList, Elems: elems}, nil
 }
 
-// checkDistinct refuses a duplicate among elems[0], elems[step], …; Redis
-// refuses such files too.
-func (d *Decoder) checkDistinct(elems [][]byte, step int, what string) error {
+// checkDistinct refuses a duplicate among elems[0], elems[step], …, the
+// value that starts at off; Redis refuses such files too.
+func (d *Decoder) checkDistinct(off int64, elems [][]byte, step int, what string) error {
 	if len(elems) <= step {
 		return nil
 	}
 	seen := make(map[string]struct{}, len(elems)/step)
 	for i := 0; i < len(elems); i += step {
 		if _, dup := seen[string(elems[i])]; dup {
-			return d.errAt(d.off, "duplicate %s %q", what, elems[i])
+			return d.errAt(off, "duplicate %s %q", what, elems[i])
 		}
 		seen[string(elems[i])] = struct{}{}
 	}
