@@ -107,6 +107,7 @@ func (n *Node) startSnapshot(sync bool) error {
 		s.total += int64(db.Len())
 	}
 	s.enc = rdb.NewEncoder(&s.out)
+	s.enc.SetCompression(n.cfg.RDBCompression)
 	for _, kv := range n.snapshotAux(s) {
 		s.enc.Aux(kv[0], kv[1])
 	}
