@@ -10,8 +10,19 @@ import (
 // sequential, as porcupine's visualization and the checked contract
 // assume, and hands out a new client id after an unknown outcome.
 type History struct {
-	ops  []porcupine.Operation
-	last []int64 // per client id: Return of its latest op; Infinity once it gave up
+	ops   []porcupine.Operation
+	last  []int64 // per client id: Return of its latest op; Infinity once it gave up
+	stamp int64
+}
+
+// Stamp turns the simulated time of a call or return (ns) into a
+// timestamp strictly greater than every earlier one. Events at the same
+// instant thus keep the order they happened in: with porcupine's closed
+// intervals, equal stamps would make a client's consecutive operations
+// concurrent and weaken the check. Call it in event order.
+func (h *History) Stamp(t int64) int64 {
+	h.stamp = max(h.stamp+1, t)
+	return h.stamp
 }
 
 // NewClient returns a fresh client id.

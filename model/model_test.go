@@ -290,6 +290,12 @@ func TestHistoryBuilder(t *testing.T) {
 	if res, _ := Check(h.Operations(), 0); res != porcupine.Ok {
 		t.Fatal(res)
 	}
+	if a, b, c := h.Stamp(100), h.Stamp(100), h.Stamp(90); a != 100 || b != 101 || c != 102 {
+		t.Fatalf("stamps %d %d %d", a, b, c)
+	}
+	if d := h.Stamp(500); d != 500 {
+		t.Fatalf("stamp %d", d)
+	}
 	for name, f := range map[string]func(){
 		"overlap":       func() { h.Add(c3, get("x"), Replied(null), 65, 80) },
 		"after gave up": func() { h.Add(c, get("x"), Replied(null), 100, 110) },

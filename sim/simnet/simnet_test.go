@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"pgregory.net/rapid"
+
 	"opdis/sim/loop"
 	"opdis/sim/rng"
 	"opdis/sim/trace"
@@ -459,4 +461,118 @@ func BenchmarkPingPong(b *testing.B) {
 	b.ResetTimer()
 	l.Run()
 	b.ReportMetric(float64(l.Fired())/b.Elapsed().Seconds(), "events/s")
+}
+
+// TestStreamIntegrity drives random writes, closes and faults over a few
+// connections: whatever happens, each end receives a prefix of what its
+// peer wrote, in order; after healing, an unbroken connection delivers
+// everything; a broken one tells both ends exactly once.
+func TestStreamIntegrity(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		link := LinkConfig{
+			Latency:    Dist{Min: time.Duration(rapid.IntRange(0, 1000).Draw(t, "min")) * time.Microsecond, Mean: time.Duration(rapid.IntRange(0, 2000).Draw(t, "mean")) * time.Microsecond},
+			Bandwidth:  int64(rapid.SampledFrom([]int{0, 1000, 100000}).Draw(t, "bw")),
+			MaxSegment: rapid.IntRange(0, 5).Draw(t, "mss"),
+		}
+		l, n := newNet(rapid.Uint64().Draw(t, "seed"), link)
+		hosts := []string{"a", "b", "c"}
+		type side struct {
+			ep     *Endpoint
+			sent   bytes.Buffer
+			got    bytes.Buffer
+			closes []error
+		}
+		var conns [][2]*side
+		for _, h := range hosts {
+			n.Listen(h+":1", func(e *Endpoint) {
+				for _, c := range conns {
+					if c[0].ep.Conn() == e.Conn() {
+						c[1].ep = e
+						e.OnData = func(p []byte) { c[1].got.Write(p) }
+						e.OnClose = func(err error) { c[1].closes = append(c[1].closes, err) }
+					}
+				}
+			})
+		}
+		t.Repeat(map[string]func(*rapid.T){
+			"dial": func(t *rapid.T) {
+				from, to := rapid.SampledFrom(hosts).Draw(t, "from"), rapid.SampledFrom(hosts).Draw(t, "to")
+				e, _ := n.Dial(from, to+":1")
+				s := &side{ep: e}
+				e.OnData = func(p []byte) { s.got.Write(p) }
+				e.OnClose = func(err error) { s.closes = append(s.closes, err) }
+				conns = append(conns, [2]*side{s, {}})
+			},
+			"write": func(t *rapid.T) {
+				if len(conns) == 0 {
+					t.Skip("no connection")
+				}
+				c := conns[rapid.IntRange(0, len(conns)-1).Draw(t, "conn")]
+				s := c[rapid.IntRange(0, 1).Draw(t, "side")]
+				if s.ep == nil || s.ep.Closed() {
+					t.Skip("end not usable")
+				}
+				p := []byte(rapid.StringMatching(`[a-z]{1,12}`).Draw(t, "data"))
+				if err := s.ep.Write(p); err != nil {
+					t.Fatal(err)
+				}
+				s.sent.Write(p)
+			},
+			"run": func(t *rapid.T) {
+				l.RunFor(time.Duration(rapid.IntRange(0, 5000).Draw(t, "us")) * time.Microsecond)
+			},
+			"fault": func(t *rapid.T) {
+				a, b := rapid.SampledFrom(hosts).Draw(t, "a"), rapid.SampledFrom(hosts).Draw(t, "b")
+				switch rapid.IntRange(0, 5).Draw(t, "kind") {
+				case 0:
+					n.Partition(a, b, Mode(rapid.IntRange(1, 2).Draw(t, "mode")))
+				case 1:
+					n.PartitionOneWay(a, b, Mode(rapid.IntRange(1, 2).Draw(t, "mode")))
+				case 2:
+					n.Clog(a, b, time.Duration(rapid.IntRange(1, 10).Draw(t, "ms"))*time.Millisecond)
+				case 3:
+					n.Isolate(a, Hold)
+				case 4:
+					n.ResetBetween(a, b)
+				case 5:
+					n.HealAll()
+				}
+			},
+			"": func(t *rapid.T) {
+				for i, c := range conns {
+					for k := 0; k < 2; k++ {
+						if c[k].ep == nil {
+							continue
+						}
+						if !bytes.HasPrefix(c[1-k].sent.Bytes(), c[k].got.Bytes()) {
+							t.Fatalf("conn %d side %d got %q, peer sent %q", i, k, c[k].got.String(), c[1-k].sent.String())
+						}
+						if len(c[k].closes) > 1 {
+							t.Fatalf("conn %d side %d closed %v", i, k, c[k].closes)
+						}
+					}
+				}
+			},
+		})
+		n.HealAll()
+		l.Run()
+		for i, c := range conns {
+			broken := c[0].ep.Conn().dead
+			for k := 0; k < 2; k++ {
+				s, peer := c[k], c[1-k]
+				if s.ep == nil {
+					if !broken {
+						t.Fatalf("conn %d never accepted but not broken", i)
+					}
+					continue
+				}
+				if !broken && s.got.String() != peer.sent.String() {
+					t.Fatalf("conn %d side %d: got %q of %q after healing", i, k, s.got.String(), peer.sent.String())
+				}
+				if broken && len(s.closes) != 1 {
+					t.Fatalf("conn %d side %d broken, closes %v", i, k, s.closes)
+				}
+			}
+		}
+	})
 }
