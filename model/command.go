@@ -290,7 +290,10 @@ func parseInt(s string) (int64, bool) {
 		return 0, false
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
-	return n, err == nil
+	if err != nil {
+		return 0, false
+	}
+	return n, true
 }
 
 // Group is the key group a key belongs to: its hash tag (the text between
