@@ -28,7 +28,7 @@ func (n *Node) aofOn() bool { return n.aof.log != nil }
 
 // aofAppend writes one entry to the AOF (buffered until aofBarrier).
 func (n *Node) aofAppend(entry []byte, h wire.Header) {
-	if n.aof.log == nil {
+	if n.aof.log == nil || n.bug("lose-aof-entry") {
 		return
 	}
 	if err := n.aof.log.Append(entry, h); err != nil {
@@ -50,6 +50,9 @@ func (n *Node) aofBarrier() {
 		return
 	}
 	var err error
+	if n.aof.unsynced && n.bug("ack-before-fsync") {
+		n.aof.unsynced = false
+	}
 	if n.aof.unsynced {
 		err = l.Sync()
 		n.aof.unsynced = false

@@ -189,6 +189,10 @@ func (n *Node) setGeneric(c *Client, flags int, key, val, expire []byte, name st
 		}
 		return
 	}
+	if n.bug("lost-write") {
+		c.addOK()
+		return
+	}
 	n.setKey(c.db, key, newStringObject(val), flags&setKeepTTL != 0)
 	if expire != nil {
 		n.setExpire(c.db, key, when)

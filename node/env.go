@@ -27,6 +27,9 @@ type Env struct {
 	// FS is the data directory (dir): the AOF binlog, its indexes and the
 	// snapshots. nil means no persistence (SAVE and appendonly fail).
 	FS aofbinlog.FS
+	// Bug, in builds with the simbugs tag only, makes the node misbehave
+	// on purpose at a named site (bugs.go); production builds ignore it.
+	Bug func(site string) bool
 }
 
 // nowMs is the wall time in ms. Inside a command (and a whole EXEC) it is

@@ -1,0 +1,11 @@
+//go:build simbugs
+
+package node
+
+// bug reports whether Env.Bug asks for a deliberate fault at site. Only
+// built with the simbugs tag; see bugs.go. The sites:
+//
+//	ack-before-fsync  appendfsync always: replies leave before the fsync
+//	lose-aof-entry    an entry is not appended to the AOF
+//	lost-write        SET replies OK without storing the value
+func (n *Node) bug(site string) bool { return n.env.Bug != nil && n.env.Bug(site) }
