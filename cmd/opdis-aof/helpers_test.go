@@ -13,6 +13,7 @@ import (
 	"opdis/aofbinlog"
 	"opdis/node/osenv"
 	"opdis/wire"
+	"opdis/wire/rdb"
 )
 
 // logBuilder writes an opdis AOF directory the way the node does, through
@@ -153,10 +154,25 @@ func (b *logBuilder) writeRDBIndex(name string) {
 	}
 }
 
-// snapshotFile writes only the fake snapshot file.
+// snapshotFile writes only the snapshot file: an RDB holding one key that
+// names the op id it stands for, and opdis's next-opid aux field.
 func (b *logBuilder) snapshotFile(name string) []byte {
 	b.t.Helper()
-	data := []byte("REDIS0010fake snapshot up to op id " + itoa(b.next-1) + "\xff")
+	return b.snapshotFileAt(name, b.next)
+}
+
+// snapshotFileAt writes a snapshot that stands for the op ids before next.
+func (b *logBuilder) snapshotFileAt(name string, next int64) []byte {
+	b.t.Helper()
+	var buf bytes.Buffer
+	enc := rdb.NewEncoder(&buf)
+	enc.Aux("opdis-next-opid", itoa(next))
+	enc.SelectDB(0, 1, 0)
+	enc.Key([]byte("snapshot"), rdb.Value{Type: rdb.TypeString, Str: []byte("up to op id " + itoa(next-1))}, -1)
+	if err := enc.Finish(); err != nil {
+		b.t.Fatal(err)
+	}
+	data := buf.Bytes()
 	if err := os.WriteFile(filepath.Join(b.dir, name), data, 0o644); err != nil {
 		b.t.Fatal(err)
 	}

@@ -3,16 +3,19 @@ package main
 // verify: every check of a data directory, every problem reported.
 
 import (
+	"bufio"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"opdis/aofbinlog"
 	"opdis/node/osenv"
 	"opdis/wire"
+	"opdis/wire/rdb"
 )
 
 var verifyCmd = &command{
@@ -55,6 +58,7 @@ type verifier struct {
 	rdb      *aofbinlog.RDBIndex
 	rdbState int          // 0 position not reached, 1 waiting for the entry after it, 2 checked
 	epochHdr *wire.Header // entry next_opid-1
+	snapKeys int          // keys in the snapshot
 
 	damaged   bool // entries were lost to a missing file or bad bytes
 	havePrev  bool // op-id order: the previous entry
@@ -349,7 +353,7 @@ func (v *verifier) checkRDB() {
 		return
 	}
 	idx := v.rdb
-	if err := v.checkSnapshot(idx.RDB); err != nil {
+	if err := v.checkSnapshot(idx); err != nil {
 		v.problem(aofbinlog.RDBIndexName, -1, "snapshot %s: %v", idx.RDB, err)
 	}
 	if v.rdbState == 0 {
@@ -360,18 +364,38 @@ func (v *verifier) checkRDB() {
 	}
 }
 
-// checkSnapshot checks that the snapshot exists and starts like an RDB
-// file ("REDIS" and a four-digit version).
-func (v *verifier) checkSnapshot(name string) error {
-	f, err := v.fsys.Open(name)
+// checkSnapshot decodes the whole snapshot (every record and the
+// checksum) and checks that the op id it records agrees with rdb.index.
+func (v *verifier) checkSnapshot(idx *aofbinlog.RDBIndex) error {
+	f, err := v.fsys.Open(idx.RDB)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	var head [9]byte
-	if n, _ := f.ReadAt(head[:], 0); n < len(head) || string(head[:5]) != "REDIS" || strings.Trim(string(head[5:]), "0123456789") != "" {
-		return fmt.Errorf("does not start with an RDB header (REDIS and a version)")
+	size, err := f.Size()
+	if err != nil {
+		return err
 	}
+	dec := rdb.NewDecoder(bufio.NewReaderSize(io.NewSectionReader(f, 0, size), 256<<10))
+	keys := 0
+	for {
+		rec, err := dec.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case rec.Kind == rdb.KindKey:
+			keys++
+		case rec.Kind == rdb.KindAux && rec.AuxKey == "opdis-next-opid" && idx.AOF != "":
+			if rec.AuxVal != strconv.FormatInt(idx.NextOpID, 10) {
+				return fmt.Errorf("records next op id %s, %s says %d", rec.AuxVal, aofbinlog.RDBIndexName, idx.NextOpID)
+			}
+		}
+	}
+	v.snapKeys = keys
 	return nil
 }
 

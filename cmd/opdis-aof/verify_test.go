@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -138,7 +139,7 @@ func TestVerifyDefects(t *testing.T) {
 	t.Run("rdb.index mid-entry", func(t *testing.T) {
 		dir := t.TempDir()
 		b, files := sample(t, dir)
-		b.snapshotFile("dump.rdb")
+		b.snapshotFileAt("dump.rdb", 12)
 		file, off := offsetOf(t, dir, 12)
 		idx := aofbinlog.RDBIndex{RDB: "dump.rdb", AOF: file, Offset: off + 7, NextOpID: 12}
 		if err := aofbinlog.WriteRDBIndex(b.fs, idx); err != nil {
@@ -163,6 +164,27 @@ func TestVerifyDefects(t *testing.T) {
 		if !hasLine(errs, "ERROR rdb.index: the entry at its position ("+files[1]+" offset "+strconv.FormatInt(off, 10)+") has op id 12, next_opid is 13") ||
 			!hasLine(errs, "ERROR rdb.index: snapshot gone.rdb: ") || len(errs) != 2 {
 			t.Errorf("want the next_opid and missing snapshot problems:\n%s", strings.Join(errs, "\n"))
+		}
+	})
+
+	t.Run("snapshot checksum", func(t *testing.T) {
+		dir := t.TempDir()
+		b, _ := sample(t, dir)
+		data := b.snapshotFileAt("dump.rdb", 12)
+		file, off := offsetOf(t, dir, 12)
+		if err := aofbinlog.WriteRDBIndex(b.fs, aofbinlog.RDBIndex{RDB: "dump.rdb", AOF: file, Offset: off, NextOpID: 12}); err != nil {
+			t.Fatal(err)
+		}
+		var out bytes.Buffer
+		if code := run([]string{"verify", dir}, &out, &out); code != 0 {
+			t.Fatalf("a sound snapshot: exit %d\n%s", code, out.String())
+		}
+		bad := append([]byte(nil), data...)
+		bad[len(bad)-12] ^= 0x20 // inside the last value: only the checksum notices
+		os.WriteFile(filepath.Join(dir, "dump.rdb"), bad, 0o644)
+		errs := verifyErrors(t, dir)
+		if len(errs) != 1 || !strings.Contains(errs[0], "snapshot dump.rdb") || !strings.Contains(errs[0], "checksum") {
+			t.Errorf("want the checksum problem:\n%s", strings.Join(errs, "\n"))
 		}
 	})
 
