@@ -132,9 +132,9 @@ func (h *Handshake) Feed(data []byte) []Event {
 		}
 		return nil
 	}
-	buf := data
+	buf, owned := data, false // owned: buf is the handshake's own buffer
 	if len(h.in) > 0 {
-		buf = append(h.in, data...)
+		buf, owned = append(h.in, data...), true
 		h.in = nil
 	}
 	for len(buf) > 0 {
@@ -151,13 +151,16 @@ func (h *Handshake) Feed(data []byte) []Event {
 			i := bytes.IndexByte(buf, '\n')
 			if i < 0 {
 				if len(buf) > maxReplyLine {
-					return h.fail(evs, "reply longer than %d bytes without a newline", maxReplyLine)
+					return h.fail(evs, "reply line longer than %d bytes", maxReplyLine)
 				}
-				h.in = append([]byte(nil), buf...)
+				h.in = buf
+				if !owned {
+					h.in = bytes.Clone(buf)
+				}
 				return evs
 			}
 			if i > maxReplyLine {
-				return h.fail(evs, "reply longer than %d bytes without a newline", maxReplyLine)
+				return h.fail(evs, "reply line longer than %d bytes", maxReplyLine)
 			}
 			line := bytes.TrimSuffix(buf[:i], []byte("\r"))
 			buf = buf[i+1:]

@@ -217,3 +217,20 @@ func checkOrder(t *testing.T, events []string, rdbLen int) {
 		}
 	}
 }
+
+// TestReplyLineLimit: a master that sends a megabyte without a newline is
+// not speaking this protocol; the replica gives up instead of buffering on.
+func TestReplyLineLimit(t *testing.T) {
+	h := psync.NewHandshake(psync.Config{ListeningPort: 1})
+	h.Connected()
+	line := bytes.Repeat([]byte("+"), 64<<10)
+	for i := 0; i < 16; i++ {
+		if evs := h.Feed(line); len(evs) != 0 {
+			t.Fatalf("after %d KiB: %v", (i+1)*64, evs)
+		}
+	}
+	evs := h.Feed([]byte("+"))
+	if len(evs) != 1 || !strings.Contains(evs[0].String(), "reply line longer than 1048576 bytes") || h.State() != psync.StateFailed {
+		t.Fatalf("events %v, state %v", evs, h.State())
+	}
+}
