@@ -40,6 +40,9 @@ type Client struct {
 	errored bool     // the current command replied an error
 
 	noEvict bool // CLIENT NO-EVICT ON (shown as flag e by CLIENT LIST)
+
+	replica *replicaInfo // non-nil once the client is a replica (repl.go)
+	master  *masterLink  // non-nil for this node's link to its master
 }
 
 func newClient(n *Node, id int64, addr, laddr string) *Client {

@@ -195,4 +195,4 @@ func resetCmd(n *Node, c *Client, args [][]byte) {
 }
 
 // roleName is "master" (replication will add "slave").
-func (n *Node) roleName() string { return "master" }
+

@@ -1645,10 +1645,11 @@ func timeCmd(n *Node, c *Client, args [][]byte) {
 func lastsaveCmd(n *Node, c *Client, args [][]byte) { c.addInt(n.lastSave) }
 
 func roleCmd(n *Node, c *Client, args [][]byte) {
-	c.addArray(3)
-	c.addBulkStr("master")
-	c.addInt(0)
-	c.addArray(0)
+	if n.isReplica() {
+		n.roleReplica(c)
+		return
+	}
+	n.roleMaster(c)
 }
 
 // SHUTDOWN modes (ShutdownSave).

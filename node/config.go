@@ -58,6 +58,23 @@ type Config struct {
 	RDBCompression        bool  // rdbcompression (accepted; snapshots are written uncompressed)
 	RDBChecksum           bool  // rdbchecksum
 	StopWritesOnBgsaveErr bool  // stop-writes-on-bgsave-error
+
+	// Replication (DESIGN §5), Redis's options.
+	ReplBacklogSize       int64
+	ReplBacklogTTL        int64
+	ReplPingPeriod        int64 // repl-ping-replica-period
+	ReplTimeout           int64
+	ReplDisklessSync      bool
+	ReplDisklessSyncDelay int64
+	MasterAuth            string
+	MasterUser            string
+	ReplicaPriority       int64
+	ReplicaAnnounceIP     string
+	ReplicaAnnouncePort   int64
+	ReplicaAnnounced      bool
+	MinReplicasToWrite    int64
+	MinReplicasMaxLag     int64
+	ReplicaServeStale     bool
 }
 
 // DefaultConfig is what a bare start uses: Redis 7.0's defaults, except
@@ -74,6 +91,9 @@ func DefaultConfig() Config {
 		ServerID: 12345678, AOFMaxSize: 100 << 20, AOFKeepSize: 5 << 30, AutoPurgeAOF: true,
 		AOFLoadTruncated: true, AutoSnapshotSize: 512 << 20, RDBCompression: true, RDBChecksum: true,
 		StopWritesOnBgsaveErr: true,
+		ReplBacklogSize:       1 << 20, ReplBacklogTTL: 3600, ReplPingPeriod: 10, ReplTimeout: 60,
+		ReplDisklessSync: true, ReplDisklessSyncDelay: 5, ReplicaPriority: 100, ReplicaAnnounced: true,
+		MinReplicasMaxLag: 10, ReplicaServeStale: true,
 	}
 }
 
@@ -169,6 +189,21 @@ var params = sortParams([]*param{
 	boolParam("rdbcompression", func(c *Config) *bool { return &c.RDBCompression }),
 	boolParam("rdbchecksum", func(c *Config) *bool { return &c.RDBChecksum }).fixed(),
 	boolParam("stop-writes-on-bgsave-error", func(c *Config) *bool { return &c.StopWritesOnBgsaveErr }),
+	memParam("repl-backlog-size", func(c *Config) *int64 { return &c.ReplBacklogSize }).atLeast(1),
+	intParam("repl-backlog-ttl", 0, maxInt, func(c *Config) *int64 { return &c.ReplBacklogTTL }),
+	intParam("repl-ping-replica-period", 1, maxInt, func(c *Config) *int64 { return &c.ReplPingPeriod }).aka("repl-ping-slave-period"),
+	intParam("repl-timeout", 1, maxInt, func(c *Config) *int64 { return &c.ReplTimeout }),
+	boolParam("repl-diskless-sync", func(c *Config) *bool { return &c.ReplDisklessSync }),
+	intParam("repl-diskless-sync-delay", 0, maxInt, func(c *Config) *int64 { return &c.ReplDisklessSyncDelay }),
+	strParam("masterauth", func(c *Config) *string { return &c.MasterAuth }),
+	strParam("masteruser", func(c *Config) *string { return &c.MasterUser }),
+	intParam("replica-priority", 0, maxInt, func(c *Config) *int64 { return &c.ReplicaPriority }).aka("slave-priority"),
+	strParam("replica-announce-ip", func(c *Config) *string { return &c.ReplicaAnnounceIP }).aka("slave-announce-ip"),
+	intParam("replica-announce-port", 0, 65535, func(c *Config) *int64 { return &c.ReplicaAnnouncePort }).aka("slave-announce-port"),
+	boolParam("replica-announced", func(c *Config) *bool { return &c.ReplicaAnnounced }),
+	intParam("min-replicas-to-write", 0, maxInt, func(c *Config) *int64 { return &c.MinReplicasToWrite }).aka("min-slaves-to-write"),
+	intParam("min-replicas-max-lag", 0, maxInt, func(c *Config) *int64 { return &c.MinReplicasMaxLag }).aka("min-slaves-max-lag"),
+	boolParam("replica-serve-stale-data", func(c *Config) *bool { return &c.ReplicaServeStale }).aka("slave-serve-stale-data"),
 })
 
 func sortParams(ps []*param) []*param {

@@ -27,6 +27,9 @@ type Env struct {
 	// FS is the data directory (dir): the AOF binlog, its indexes and the
 	// snapshots. nil means no persistence (SAVE and appendonly fail).
 	FS aofbinlog.FS
+	// Dialer opens the replica's link to its master; nil means this node
+	// cannot be a replica (REPLICAOF fails).
+	Dialer Dialer
 	// Bug, in builds with the simbugs tag only, makes the node misbehave
 	// on purpose at a named site (bugs.go); production builds ignore it.
 	Bug func(site string) bool

@@ -67,7 +67,6 @@ func (n *Node) sampleOps() {
 func (n *Node) runID() string { return hexID(n.pubsub.seed ^ 0x72756e5f6964) }
 
 // replID is INFO master_replid until replication owns it.
-func (n *Node) replID() string { return hexID(n.pubsub.seed ^ 0x7265706c6964) }
 
 // hexID expands seed into 40 hex characters with splitmix64.
 func hexID(seed uint64) string {
@@ -423,17 +422,7 @@ func (n *Node) infoSection(b *strings.Builder, name string) {
 		kv("reply_buffer_shrinks", 0)
 		kv("reply_buffer_expands", 0)
 	case "replication":
-		kv("role", n.roleName())
-		kv("connected_slaves", 0)
-		kv("master_failover_state", "no-failover")
-		kv("master_replid", n.replID())
-		kv("master_replid2", strings.Repeat("0", 40))
-		kv("master_repl_offset", 0)
-		kv("second_repl_offset", -1)
-		kv("repl_backlog_active", 0)
-		kv("repl_backlog_size", 1048576)
-		kv("repl_backlog_first_byte_offset", 0)
-		kv("repl_backlog_histlen", 0)
+		n.infoReplication(b, kv)
 	case "cpu":
 		var sys, user time.Duration
 		if n.server.CPU != nil {

@@ -51,6 +51,7 @@ type Node struct {
 	// no clock read.
 	lruMs int64
 
+	repl   replState // replication (repl.go)
 	op     oplog     // op ids and the entry being gathered (oplog.go)
 	aof    aofState  // the AOF binlog (aof.go)
 	snap   *snapshot // the snapshot in progress (snapshot.go)
@@ -100,6 +101,7 @@ func New(cfg Config, env Env) *Node {
 		cmd.container = n.container(cmd.Name) != nil
 	}
 	n.pubsub.init(env.Rand.Uint64())
+	n.repl = newReplState(env.Rand, cfg.ReplBacklogSize)
 	n.op.nextOpID = 1
 	n.op.epoch = int64(env.Rand.Uint64()>>1) | 1 // a new master's epoch: random, never 0
 	n.saves.lastOK = true

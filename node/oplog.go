@@ -118,6 +118,7 @@ func (n *Node) flushOplog() {
 // logEntry hands a finished entry to its consumers: the AOF, then hooks.
 func (n *Node) logEntry(entry []byte, h wire.Header) {
 	n.aofAppend(entry, h)
+	n.replFeed(entry)
 	if n.op.onEntry != nil {
 		n.op.onEntry(entry, h)
 	}
