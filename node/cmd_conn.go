@@ -195,4 +195,3 @@ func resetCmd(n *Node, c *Client, args [][]byte) {
 }
 
 // roleName is "master" (replication will add "slave").
-
