@@ -163,6 +163,16 @@ func (n *Node) resume(c *Client) {
 	}
 }
 
+// unblockAll releases every blocked client with an error (a role change).
+func (n *Node) unblockAll(msg string) {
+	for _, c := range append([]*Client(nil), n.blocked.clients...) {
+		n.unblock(c)
+		c.addError(msg)
+		n.markPending(c)
+		n.resume(c)
+	}
+}
+
 // BlockedClients returns how many clients are parked (INFO blocked_clients).
 func (n *Node) BlockedClients() int { return len(n.blocked.clients) }
 

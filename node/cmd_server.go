@@ -28,6 +28,8 @@ func serverCommands() []*Command {
 		{Name: "slowlog", Arity: -2, Fn: containerCmd},
 		{Name: "latency", Arity: -2, Fn: containerCmd},
 		{Name: "memory", Arity: -2, Fn: containerCmd},
+		{Name: "replicaof", Arity: 3, Flags: FlagAdmin | FlagNoScript | FlagStale, Fn: replicaofCmd},
+		{Name: "slaveof", Arity: 3, Flags: FlagAdmin | FlagNoScript | FlagStale, Fn: replicaofCmd},
 		{Name: "role", Arity: 1, Flags: FlagNoScript | FlagLoading | FlagStale | FlagFast, Fn: roleCmd},
 	}
 }

@@ -144,6 +144,10 @@ func (n *Node) call(c *Client, args [][]byte) {
 		n.rejectCommand(c, cmd, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
 		return
 	}
+	if cmd.Flags&FlagWrite != 0 && n.isReplica() && n.cfg.ReplicaReadOnly && c.master == nil {
+		n.rejectCommand(c, cmd, "READONLY You can't write against a read only replica.")
+		return
+	}
 	if cmd.Flags&FlagWrite != 0 && (n.aof.err != nil || !n.saves.lastOK) {
 		if msg := n.writesDeniedByDisk(); msg != "" {
 			n.rejectCommand(c, cmd, msg)

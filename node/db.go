@@ -42,8 +42,11 @@ func (db *DB) expireAt(key string) int64 {
 // expiry on their own.
 func (n *Node) expireIfNeeded(db *DB, key string) bool {
 	at, ok := db.expires.Get(key)
-	if !ok || at > n.nowMs() || n.op.applying {
-		return false // nothing expires while the log is replayed
+	if !ok || at > n.nowMs() || n.op.applying || n.inMasterStream {
+		return false // nothing expires while the log or the master's stream is replayed
+	}
+	if n.isReplica() {
+		return true // logically gone; the master's DEL removes it
 	}
 	n.stats.ExpiredKeys++
 	n.removeKey(db, key)

@@ -58,6 +58,8 @@ type Node struct {
 	saves  saveState // SAVE/BGSAVE history (snapshot.go)
 	fatal  error     // unrecoverable: the server must exit (Fatal)
 	loader *Client   // the fake client that replays entries (load.go)
+	// inMasterStream is set while a redis-server master's command runs.
+	inMasterStream bool
 
 	stats    Stats
 	start    time.Duration // monotonic time at New
@@ -138,6 +140,10 @@ func (n *Node) Feed(id int64, data []byte) {
 	}
 	n.stats.NetInputBytes += int64(len(data))
 	c.lastInteraction = n.monotonic()
+	if c.master != nil {
+		n.masterFeed(c.master, data)
+		return
+	}
 	if len(c.in) == 0 {
 		// Fast path: parse straight from data and keep only the remainder.
 		n.keepRest(c, n.processBuffer(c, data))
@@ -193,6 +199,9 @@ func (n *Node) Disconnect(id int64) {
 }
 
 func (n *Node) freeClient(c *Client) {
+	if c.master != nil && n.repl.link == c.master {
+		n.masterLinkLost()
+	}
 	n.unwatchAll(c)
 	n.unblock(c)
 	n.pubsubUnsubscribeAll(c)
@@ -263,11 +272,12 @@ func (n *Node) Tick() {
 }
 
 func (n *Node) cron(now time.Duration) {
-	if n.cfg.ActiveExpire {
+	if n.cfg.ActiveExpire && !n.isReplica() { // a replica's keys expire by the master's DELs
 		n.activeExpireCycle()
 	}
 	n.aofCron()
 	n.saveCron()
+	n.replicationCron()
 	if n.cfg.Timeout > 0 {
 		limit := time.Duration(n.cfg.Timeout) * time.Second
 		for _, c := range append([]*Client(nil), n.clientList...) {

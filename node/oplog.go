@@ -26,9 +26,10 @@ type pendingCmd struct {
 
 // oplog is the node's op-id state and the entry being gathered.
 type oplog struct {
-	nextOpID int64 // op id of the next entry
-	epoch    int64 // chosen when this node became master (DESIGN §5)
-	applying bool  // replaying entries (load): they are not logged again
+	nextOpID  int64 // op id of the next entry
+	epoch     int64 // chosen when this node became master (DESIGN §5)
+	lastEpoch int64 // the epoch of entry nextOpID-1 (0: unknown)
+	applying  bool  // replaying entries (load): they are not logged again
 
 	cmds  []pendingCmd
 	buf   []byte // the pending commands' RESP bytes
@@ -112,13 +113,18 @@ func (n *Node) flushOplog() {
 	n.op.cmds = n.op.cmds[:0]
 	n.op.buf = n.op.buf[:0]
 	n.op.nextOpID++
+	n.op.lastEpoch = h.Epoch
 	n.logEntry(b, h)
 }
 
 // logEntry hands a finished entry to its consumers: the AOF, then hooks.
 func (n *Node) logEntry(entry []byte, h wire.Header) {
 	n.aofAppend(entry, h)
-	n.replFeed(entry)
+	if !n.inMasterStream {
+		// A redis-server master's stream is its own bytes, fed as
+		// received (repl_replica.go); the entries are this node's log.
+		n.replFeed(entry)
+	}
 	if n.op.onEntry != nil {
 		n.op.onEntry(entry, h)
 	}

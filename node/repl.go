@@ -35,6 +35,8 @@ type replState struct {
 	downSince  time.Duration
 	nextTry    time.Duration // monotonic time of the next connection attempt
 
+	masterOpdis bool // the master is an opdis node (its stream is entries)
+
 	// Counters INFO stats reports.
 	syncFull, syncPartialOK, syncPartialErr int64
 }
@@ -96,6 +98,15 @@ func (n *Node) replFeed(b []byte) {
 	n.repl.ids.Feed(b)
 	for _, c := range n.repl.replicas {
 		n.replicaSend(c, b)
+	}
+}
+
+// dropReplicas disconnects every replica (they reconnect and PSYNC: after
+// a role or history change they must learn the new replid).
+func (n *Node) dropReplicas() {
+	for _, c := range n.repl.replicas {
+		c.closeAfterReply()
+		n.markPending(c)
 	}
 }
 

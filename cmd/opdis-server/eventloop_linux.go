@@ -133,11 +133,65 @@ func (l *eventLoop) listenersOn(on bool) error {
 	return nil
 }
 
+// wake makes the loop's epoll_wait return (stop, a finished dial).
+func (l *eventLoop) wake() {
+	var one = [8]byte{1}
+	unix.Write(l.wakefd, one[:])
+}
+
+// attachDials registers the connections the dialer finished and tells
+// the node.
+func (l *eventLoop) attachDials() {
+	s := l.s
+	for _, r := range s.dialer.takeDials() {
+		if r.err != nil {
+			s.node.Dialed(r.id, r.err)
+			l.collectPending()
+			continue
+		}
+		fd, err := connFD(r.nc)
+		r.nc.Close()
+		if err == nil {
+			err = l.ctl(unix.EPOLL_CTL_ADD, fd, unix.EPOLLIN)
+			if err != nil {
+				unix.Close(fd)
+			}
+		}
+		if err != nil {
+			s.node.Dialed(r.id, err)
+			l.collectPending()
+			continue
+		}
+		c := &econn{fd: fd, id: r.id, peer: r.nc.RemoteAddr().String()}
+		l.conns[fd] = c
+		l.byID[r.id] = c
+		s.node.Dialed(r.id, nil)
+		l.markDirty(c)
+		l.collectPending()
+	}
+}
+
+// connFD takes a non-blocking duplicate of a dialed connection's socket.
+func connFD(nc net.Conn) (int, error) {
+	rc, err := nc.(*net.TCPConn).SyscallConn()
+	if err != nil {
+		return -1, err
+	}
+	fd := -1
+	if cerr := rc.Control(func(f uintptr) { fd, err = unix.Dup(int(f)) }); cerr != nil {
+		return -1, cerr
+	}
+	if err != nil {
+		return -1, err
+	}
+	unix.CloseOnExec(fd)
+	return fd, unix.SetNonblock(fd, true)
+}
+
 // stop wakes the loop and waits until it has returned, so the node is
 // idle for good.
 func (l *eventLoop) stop() {
-	var one = [8]byte{1}
-	unix.Write(l.wakefd, one[:])
+	l.wake()
 	<-l.done
 }
 
@@ -169,6 +223,7 @@ func (l *eventLoop) run() {
 			if fd == l.wakefd {
 				var b [8]byte
 				unix.Read(l.wakefd, b[:])
+				l.attachDials()
 				continue
 			}
 			if c := l.conns[fd]; c != nil {

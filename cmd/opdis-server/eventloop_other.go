@@ -12,3 +12,4 @@ type eventLoop struct{ byID map[int64]struct{} }
 func newEventLoop(*server) (*eventLoop, error) { return nil, errNoEventLoop }
 func (*eventLoop) run()                        {}
 func (*eventLoop) stop()                       {}
+func (*eventLoop) wake()                       {}

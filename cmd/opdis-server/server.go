@@ -46,6 +46,8 @@ type server struct {
 	// loop is the epoll event loop (Linux), nil when the per-connection
 	// goroutines serve.
 	loop *eventLoop
+
+	dialer *dialer // the node's Dialer
 }
 
 // conn is one client connection. Its reader goroutine feeds the node and
@@ -69,13 +71,16 @@ type conn struct {
 }
 
 func newServer(cfg node.Config, env node.Env, log *logger) *server {
-	return &server{
+	s := &server{
 		log:     log,
-		node:    node.New(cfg, env),
 		conns:   make(map[int64]*conn),
 		quit:    make(chan struct{}),
 		tickNow: make(chan struct{}, 1),
 	}
+	s.dialer = &dialer{s: s}
+	env.Dialer = s.dialer
+	s.node = node.New(cfg, env)
+	return s
 }
 
 // bindAddrs turns redis.conf's bind list into listen addresses. "*" is
