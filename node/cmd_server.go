@@ -406,6 +406,9 @@ func (n *Node) RewriteConfigText(old string) string {
 
 // configLines formats an option as config file lines.
 func configLines(p *param, value string) []string {
+	if p.name == "replicaof" && value != "" {
+		return []string{"replicaof " + value}
+	}
 	if p.name == "save" {
 		f := strings.Fields(value)
 		if len(f) == 0 {

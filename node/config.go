@@ -75,6 +75,7 @@ type Config struct {
 	MinReplicasToWrite    int64
 	MinReplicasMaxLag     int64
 	ReplicaServeStale     bool
+	ReplicaOf             string // "host port" while a replica (replicaof)
 }
 
 // DefaultConfig is what a bare start uses: Redis 7.0's defaults, except
@@ -203,6 +204,7 @@ var params = sortParams([]*param{
 	boolParam("replica-announced", func(c *Config) *bool { return &c.ReplicaAnnounced }),
 	intParam("min-replicas-to-write", 0, maxInt, func(c *Config) *int64 { return &c.MinReplicasToWrite }).aka("min-slaves-to-write"),
 	intParam("min-replicas-max-lag", 0, maxInt, func(c *Config) *int64 { return &c.MinReplicasMaxLag }).aka("min-slaves-max-lag"),
+	strParam("replicaof", func(c *Config) *string { return &c.ReplicaOf }).aka("slaveof").fixed(),
 	boolParam("replica-serve-stale-data", func(c *Config) *bool { return &c.ReplicaServeStale }).aka("slave-serve-stale-data"),
 })
 

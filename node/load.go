@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"opdis/aofbinlog"
 	"opdis/wire"
@@ -24,6 +25,18 @@ import (
 // Load reads the data directory. The server calls it once, after New and
 // before serving, and refuses to start if it fails.
 func (n *Node) Load() error {
+	if err := n.load(); err != nil {
+		return err
+	}
+	if f := strings.Fields(n.cfg.ReplicaOf); len(f) == 2 && n.env.Dialer != nil {
+		if port, err := strconv.Atoi(f[1]); err == nil {
+			n.becomeReplica(f[0], port)
+		}
+	}
+	return nil
+}
+
+func (n *Node) load() error {
 	if n.env.FS == nil {
 		return nil
 	}

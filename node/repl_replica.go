@@ -76,8 +76,9 @@ func (n *Node) becomeReplica(host string, port int) {
 	wasMaster := !n.isReplica()
 	n.dropMasterLink()
 	n.repl.masterHost, n.repl.masterPort = host, port
+	n.cfg.ReplicaOf = host + " " + strconv.Itoa(port)
 	n.repl.nextTry = 0
-	n.repl.downSince = n.monotonic()
+	n.repl.downSince = -1 // never connected
 	if wasMaster {
 		n.unblockAll("UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)")
 		n.dropReplicas()
@@ -95,6 +96,7 @@ func (n *Node) becomeReplica(host string, port int) {
 func (n *Node) becomeMaster() {
 	n.dropMasterLink()
 	n.repl.masterHost, n.repl.masterPort = "", 0
+	n.cfg.ReplicaOf = ""
 	n.repl.ids.ShiftReplID(n.env.Rand)
 	if n.repl.ids.Backlog == nil {
 		n.repl.ids.CreateBacklog()
@@ -471,7 +473,11 @@ func (n *Node) infoReplicaLink(kv func(string, any)) {
 	kv("slave_read_repl_offset", n.repl.ids.MasterReplOffset)
 	kv("slave_repl_offset", n.repl.ids.MasterReplOffset)
 	if !up {
-		kv("master_link_down_since_seconds", int64((n.monotonic()-n.repl.downSince)/time.Second))
+		since := int64(-1)
+		if n.repl.downSince >= 0 {
+			since = int64((n.monotonic() - n.repl.downSince) / time.Second)
+		}
+		kv("master_link_down_since_seconds", since)
 	}
 	kv("slave_priority", n.cfg.ReplicaPriority)
 	kv("slave_read_only", boolInt(n.cfg.ReplicaReadOnly))
@@ -480,11 +486,11 @@ func (n *Node) infoReplicaLink(kv func(string, any)) {
 
 // roleReplica is ROLE on a replica: ["slave", host, port, state, offset].
 func (n *Node) roleReplica(c *Client) {
-	state := "connect"
+	state, offset := "connect", int64(-1)
 	if l := n.repl.link; l != nil {
 		switch {
 		case l.streaming:
-			state = "connected"
+			state, offset = "connected", n.repl.ids.MasterReplOffset
 		case l.hs != nil && l.hs.State() == psync.StateTransfer:
 			state = "sync"
 		case l.hs != nil:
@@ -498,7 +504,7 @@ func (n *Node) roleReplica(c *Client) {
 	c.addBulkStr(n.repl.masterHost)
 	c.addInt(int64(n.repl.masterPort))
 	c.addBulkStr(state)
-	c.addInt(n.repl.ids.MasterReplOffset)
+	c.addInt(offset)
 }
 
 func trimRDB(name string) string {

@@ -160,6 +160,17 @@ func (ld *loader) apply(d directive) error {
 	case "bind":
 		// No address at all is allowed (and then nothing listens).
 		return ld.set(name, strings.Join(vals, " "), fail)
+	case "replicaof", "slaveof":
+		if len(vals) == 1 {
+			vals = strings.Fields(vals[0])
+		}
+		if len(vals) != 2 {
+			return fail(errWrongArgs)
+		}
+		if _, err := strconv.ParseUint(vals[1], 10, 16); err != nil {
+			return fail("Invalid master port")
+		}
+		return ld.set("replicaof", vals[0]+" "+vals[1], fail)
 	}
 	if _, known := ld.cfg.Get(name); !known {
 		return fail(errBadDirective)
