@@ -64,25 +64,16 @@ NEWDIR must not exist or be empty; DIR is not modified.`,
 }
 
 func exportRedis(env *cmdEnv, from, into string, to target) error {
-	l, src, err := openSource(from, false)
+	j, err := startJob(env, "export-redis", from, into, to)
 	if err != nil {
 		return err
 	}
-	defer l.Close()
-	p, err := makePlan(l, src, to)
-	if err != nil {
-		return err
-	}
-	out, err := newOutDir(into, from)
-	if err != nil {
-		return err
-	}
-	defer out.cleanup()
+	defer j.close()
+	l, src, p, out, prog := j.l, j.src, j.p, j.out, j.prog
 	dst, err := out.sub(redisAOFDir)
 	if err != nil {
 		return err
 	}
-	prog := newProgress(env, "export-redis", bytesToRead(l, p, to))
 	manifest := ""
 	if p.snap != nil {
 		if _, err := out.copyFile(dst, redisBase, src, p.snap.RDB, nil); err != nil {

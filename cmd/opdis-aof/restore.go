@@ -49,21 +49,12 @@ and read back before restore reports success.`,
 }
 
 func restore(env *cmdEnv, from, into string, to target) error {
-	l, src, err := openSource(from, false)
+	j, err := startJob(env, "restore", from, into, to)
 	if err != nil {
 		return err
 	}
-	defer l.Close()
-	p, err := makePlan(l, src, to)
-	if err != nil {
-		return err
-	}
-	out, err := newOutDir(into, from)
-	if err != nil {
-		return err
-	}
-	defer out.cleanup()
-	prog := newProgress(env, "restore", bytesToRead(l, p, to))
+	defer j.close()
+	l, src, p, out, prog := j.l, j.src, j.p, j.out, j.prog
 	c := &copier{out: out, src: src, files: l.Files(), cur: -1}
 	if err := c.open(c.index(p.start.File), p.start.Offset); err != nil {
 		return err

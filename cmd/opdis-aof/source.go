@@ -270,3 +270,35 @@ func bytesToRead(l *aofbinlog.Log, p plan, to target) int64 {
 	}
 	return total
 }
+
+// job is what restore and export-redis share: the source log opened
+// read-only, the plan for the target, the new directory (removed again
+// unless the job marks it kept) and the progress report.
+type job struct {
+	l    *aofbinlog.Log
+	src  *osenv.FS
+	p    plan
+	out  *outDir
+	prog *progress
+}
+
+func startJob(env *cmdEnv, name, from, into string, to target) (*job, error) {
+	l, src, err := openSource(from, false)
+	if err != nil {
+		return nil, err
+	}
+	p, err := makePlan(l, src, to)
+	if err == nil {
+		var out *outDir
+		if out, err = newOutDir(into, from); err == nil {
+			return &job{l: l, src: src, p: p, out: out, prog: newProgress(env, name, bytesToRead(l, p, to))}, nil
+		}
+	}
+	l.Close()
+	return nil, err
+}
+
+func (j *job) close() {
+	j.out.cleanup()
+	j.l.Close()
+}
