@@ -34,6 +34,7 @@ func TestSentinelFailover(t *testing.T) {
 		return startProc(t, binPath, []string{conf}, nil)
 	}
 	master := startNode()
+	requireCommands(t, master.addr, "psync")
 	replicas := []*proc{
 		startNode("replicaof 127.0.0.1 " + strconv.Itoa(master.port)),
 		startNode("replicaof 127.0.0.1 " + strconv.Itoa(master.port)),
