@@ -36,6 +36,7 @@ type replState struct {
 	nextTry    time.Duration // monotonic time of the next connection attempt
 
 	masterOpdis bool // the master is an opdis node (its stream is entries)
+	forceFull   bool // the next PSYNC offers no history (forcefullresync)
 
 	// Counters INFO stats reports.
 	syncFull, syncPartialOK, syncPartialErr int64

@@ -174,12 +174,18 @@ func (n *Node) replicaDialed(id int64, err error) {
 	if n.cfg.ReplicaAnnouncePort != 0 {
 		port = n.cfg.ReplicaAnnouncePort
 	}
-	l.hs = psync.NewHandshake(psync.Config{
+	cfg := psync.Config{
 		ListeningPort: port, AnnounceIP: n.cfg.ReplicaAnnounceIP,
 		MasterUser: n.cfg.MasterUser, MasterAuth: n.cfg.MasterAuth,
 		ReplID: n.repl.ids.ReplID, ReplOffset: n.repl.ids.MasterReplOffset,
 		Opdis: &psync.OpdisPSYNC{NextOpID: n.op.nextOpID, ServerID: n.cfg.ServerID, LastEpoch: n.op.lastEpoch},
-	})
+	}
+	if n.repl.forceFull {
+		// The master asked for a full resync: no history to offer.
+		cfg.ReplID, cfg.Opdis.LastEpoch = "", 0
+		n.repl.forceFull = false
+	}
+	l.hs = psync.NewHandshake(cfg)
 	l.hs.Connected()
 	l.lastIO = n.monotonic()
 	n.linkOutput(l)
@@ -232,6 +238,14 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 				n.dropReplicas()
 			}
 			n.logf(LogNotice, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.")
+			n.linkUp(l)
+		case psync.AOFContinue:
+			// The master streams entries from its AOF by op id, then
+			// `syncreploffset` realigns the byte offsets (issue 6).
+			if n.repl.ids.Continued(e.ReplID) {
+				n.dropReplicas()
+			}
+			n.logf(LogNotice, "MASTER <-> REPLICA sync: Master accepted an AOF continue from op id %d.", n.op.nextOpID)
 			n.linkUp(l)
 		case psync.Stream:
 			n.applyStream(l, e.Data)
@@ -410,6 +424,20 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 	case eq(args[0], "replconf") && len(args) >= 2 && eq(args[1], "getack"):
 		n.replFeedApplied(buf[:used])
 		n.sendAck(l)
+		return used, nil
+	case eq(args[0], "syncreploffset") && len(args) == 2:
+		// The end of an AOF continue: from here the byte offset is the
+		// master's. The frame itself is not counted.
+		off, ok := parseInt(args[1])
+		if !ok || off < 0 {
+			return 0, fmt.Errorf("bad syncreploffset %q", args[1])
+		}
+		n.repl.ids.SyncReplOffset(off)
+		return used, nil
+	case eq(args[0], "forcefullresync"):
+		n.logf(LogWarning, "The master asks for a full resync")
+		n.repl.forceFull = true
+		n.masterLinkLost()
 		return used, nil
 	case eq(args[0], "select") && len(args) == 2:
 		if i, ok := parseInt(args[1]); ok && i >= 0 && int(i) < len(n.dbs) {
