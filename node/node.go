@@ -193,6 +193,7 @@ func (n *Node) Disconnect(id int64) {
 }
 
 func (n *Node) freeClient(c *Client) {
+	n.replicaFreed(c)
 	n.unwatchAll(c)
 	n.unblock(c)
 	n.pubsubUnsubscribeAll(c)
@@ -225,6 +226,9 @@ func (n *Node) TakeOutput(id int64, dst []byte) (out []byte, closeConn bool) {
 		n.freeClient(c)
 		return dst, true
 	}
+	if c.replica != nil {
+		dst = n.replicaTakeOutput(c, dst) // the RDB file or backlog bytes due, a chunk at a time
+	}
 	return dst, false
 }
 
@@ -255,6 +259,7 @@ func (n *Node) Tick() {
 	now := n.monotonic()
 	n.expireBlocked(now)
 	n.snapStep()
+	n.replMasterTick(now)
 	period := time.Second / time.Duration(n.cfg.Hz)
 	if now-n.lastCron >= period {
 		n.lastCron = now
@@ -271,7 +276,7 @@ func (n *Node) cron(now time.Duration) {
 	if n.cfg.Timeout > 0 {
 		limit := time.Duration(n.cfg.Timeout) * time.Second
 		for _, c := range append([]*Client(nil), n.clientList...) {
-			if c.blockedOn == nil && c.subscriptions() == 0 && now-c.lastInteraction > limit {
+			if c.blockedOn == nil && c.subscriptions() == 0 && c.replica == nil && now-c.lastInteraction > limit {
 				c.closeAfterReply()
 				n.markPending(c)
 			}
