@@ -203,7 +203,8 @@ func (n *Node) snapRunToEnd(s *snapshot) {
 func (n *Node) snapWalk(s *snapshot) {
 	budget := snapStepKeys
 	var batch []string
-	for s.db < len(n.dbs) && budget > 0 && len(s.out.b) < snapStepBytes && n.snap == s {
+	start := s.emitted + int64(len(s.out.b)) // bytes encoded so far (flushes move them to emitted)
+	for s.db < len(n.dbs) && budget > 0 && s.emitted+int64(len(s.out.b))-start < snapStepBytes && n.snap == s {
 		db := n.dbs[s.db]
 		if s.started && s.cursor == 0 || db.Len() == 0 {
 			s.db, s.cursor, s.started = s.db+1, 0, false
