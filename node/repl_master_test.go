@@ -371,8 +371,11 @@ func TestDisklessBackPressure(t *testing.T) {
 		r.pump()
 	}
 	b := loadInto(t, tn, r.rdb)
-	if got, want := dumpKeyspace(b.Node), dumpKeyspace(tn.Node); got != want {
-		t.Fatal("RDB differs from the keyspace")
+	bid := b.connect()
+	for _, k := range []string{"blob0", "blob33", "blob59"} {
+		if got, want := b.do(bid, "GET", k), tn.do(id, "GET", k); b.DB(0).Len() != 60 || got.Str != want.Str {
+			t.Fatalf("the RDB has %d keys, %s differs", b.DB(0).Len(), k)
+		}
 	}
 	// A second replica stalls for good: dropped after repl-timeout.
 	r2 := newReplica(tn, opdisConfig())
@@ -415,15 +418,22 @@ func TestDisklessStreamWaitsForACK(t *testing.T) {
 // A disk-based sync ($<len>) sends the snapshot file, in bounded chunks,
 // then the stream at once.
 func TestFullSyncDisk(t *testing.T) {
-	for _, withFS := range []bool{true, false} {
-		t.Run(fmt.Sprintf("fs=%v", withFS), func(t *testing.T) {
-			cfg := replConfig("repl-diskless-sync", "no", "save", "")
+	for _, mode := range []string{"file", "memory", "aof"} {
+		t.Run(mode, func(t *testing.T) {
+			withFS := mode != "memory"
+			cfg := replConfig("repl-diskless-sync", "no", "save", "", "appendonly", map[bool]string{true: "yes", false: "no"}[mode == "aof"])
 			clock := &testClock{ns: 1_700_000_000 * int64(time.Second)}
 			env := Env{Clock: clock, Rand: &testRand{s: 1}}
 			if withFS {
 				env.FS = simfs.New()
 			}
 			tn := &tnode{Node: New(cfg, env), t: t, clock: clock}
+			if err := tn.Load(); err != nil {
+				t.Fatal(err)
+			}
+			for tn.SnapshotInProgress() { // the AOF's first base
+				tn.advance(time.Millisecond)
+			}
 			var sawSendBulk bool
 			id := tn.connect()
 			rnd := &testRand{s: 7}
@@ -452,8 +462,12 @@ func TestFullSyncDisk(t *testing.T) {
 				if got := infoField(tn, id, "persistence", "rdb_last_bgsave_status"); got != "ok" {
 					t.Fatalf("rdb_last_bgsave_status %s", got)
 				}
-				if _, err := env.FS.Stat("dump.rdb"); err != nil {
-					t.Fatalf("the disk-based sync left no dump.rdb: %v", err)
+				name := "dump.rdb"
+				if mode == "aof" {
+					name = infoField(tn, id, "persistence", "rdb_index_file")
+				}
+				if size, err := env.FS.Stat(name); err != nil || size != int64(len(r.rdb)) {
+					t.Fatalf("the disk-based sync left %q of %d bytes (%v); sent %d", name, size, err, len(r.rdb))
 				}
 			}
 		})
@@ -1004,4 +1018,130 @@ func FuzzOutputBufferLimits(f *testing.F) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// Legacy SYNC (an opdis replica may use it): the RDB comes with no
+// +FULLRESYNC line, then the stream; such a replica sends no ACKs and is
+// not timed out for it.
+func TestLegacySYNC(t *testing.T) {
+	tn := newTestNodeConfig(t, replConfig("repl-timeout", "2"))
+	id := tn.connect()
+	tn.do(id, "SET", "a", "1")
+	rid := tn.connect()
+	tn.want(rid, `"OK"`, "REPLCONF", "capa", "opinfo")
+	tn.Feed(rid, []byte("SYNC\r\n"))
+	var out []byte
+	for i := 0; i < 100; i++ {
+		tn.advance(time.Millisecond)
+		b, closed := tn.TakeOutput(rid, nil)
+		if closed {
+			t.Fatal("closed")
+		}
+		out = append(out, b...)
+	}
+	for out[0] == '\n' {
+		out = out[1:]
+	}
+	line, rest, _ := bytes.Cut(out, []byte("\r\n"))
+	if line[0] != '$' {
+		t.Fatalf("SYNC reply starts %q", out[:min(len(out), 40)])
+	}
+	size, _ := strconv.Atoi(string(line[1:]))
+	b := loadInto(t, tn, rest[:size])
+	tn.do(id, "SET", "b", "2")
+	tn.advance(3 * time.Second)
+	more, closed := tn.TakeOutput(rid, nil)
+	if closed {
+		t.Fatal("a SYNC replica was timed out for sending no ACKs")
+	}
+	entries, _ := splitStream(t, append(rest[size:], more...))
+	applyEntries(t, b, entries)
+	if got, want := dumpKeyspace(b.Node), dumpKeyspace(tn.Node); got != want {
+		t.Fatalf("SYNC replica differs:\n%s", diffLines(want, got))
+	}
+}
+
+// WAITs in a row share one GETACK.
+func TestWAITSharesGETACK(t *testing.T) {
+	tn := newTestNodeConfig(t, replConfig())
+	r := newReplica(tn, opdisConfig())
+	for !r.rdbDone {
+		tn.advance(time.Millisecond)
+		r.pump()
+	}
+	a, b := tn.connect(), tn.connect()
+	tn.do(a, "SET", "a", "1")
+	tn.do(b, "SET", "b", "1")
+	tn.Feed(a, []byte("WAIT 1 0\r\n"))
+	tn.Feed(b, []byte("WAIT 1 0\r\n"))
+	r.pump()
+	_, frames := splitStream(t, r.stream)
+	if n := strings.Count(strings.Join(frames, ""), psync.GetAck); n != 1 {
+		t.Fatalf("%d GETACKs for two WAITs in a row", n)
+	}
+	r.ack(r.offset())
+	r.pump()
+	if ga, gb := tn.replies(a), tn.replies(b); len(ga) != 1 || len(gb) != 1 || ga[0].Int != 1 || gb[0].Int != 1 {
+		t.Fatalf("WAIT replies %v %v", ga, gb)
+	}
+}
+
+// A disk-based replica arriving during a BGSAVE begun under the current
+// history joins it: +FULLRESYNC names the BGSAVE's point, and the writes
+// since come in the stream.
+func TestJoinRunningBGSAVE(t *testing.T) {
+	clock := &testClock{ns: 1_700_000_000 * int64(time.Second)}
+	tn := &tnode{Node: New(replConfig("repl-diskless-sync", "no", "save", ""), Env{Clock: clock, Rand: &testRand{s: 1}, FS: simfs.New()}), t: t, clock: clock}
+	id := tn.connect()
+	populate(tn, id, 5000)
+	first := newReplica(tn, opdisConfig())
+	for !first.rdbDone {
+		tn.advance(time.Millisecond)
+		first.pump()
+	}
+	tn.want(id, `"Background saving started"`, "BGSAVE")
+	point := tn.repl.ids.MasterReplOffset
+	tn.do(id, "SET", "after-bgsave", "1")
+	r := newReplica(tn, opdisConfig())
+	if r.full == nil || r.full.Offset != point {
+		t.Fatalf("joined at %v, the BGSAVE began at offset %d", r.full, point)
+	}
+	for !r.rdbDone {
+		tn.advance(time.Millisecond)
+		r.pump()
+	}
+	r.pump()
+	b := loadInto(t, tn, r.rdb)
+	entries, _ := splitStream(t, r.stream)
+	applyEntries(t, b, entries)
+	if got, want := dumpKeyspace(b.Node), dumpKeyspace(tn.Node); got != want {
+		t.Fatalf("joined replica differs:\n%s", diffLines(want, got))
+	}
+	if got := infoField(tn, id, "stats", "sync_full"); got != "2" {
+		t.Fatalf("sync_full %s", got)
+	}
+}
+
+// A replica arriving before a diskless snapshot has handed out a byte
+// joins it.
+func TestDisklessJoinBeforeFirstStep(t *testing.T) {
+	tn := newTestNodeConfig(t, replConfig())
+	id := tn.connect()
+	populate(tn, id, 3000)
+	a := newReplica(tn, opdisConfig())
+	b := newReplica(tn, opdisConfig())
+	if a.full == nil || b.full == nil || a.full.Opdis.NextOpID != b.full.Opdis.NextOpID || a.full.Offset != b.full.Offset {
+		t.Fatalf("not one snapshot: %v %v", a.full, b.full)
+	}
+	for i := 0; i < 1000 && (!a.rdbDone || !b.rdbDone); i++ {
+		tn.advance(time.Millisecond)
+		a.pump()
+		b.pump()
+	}
+	if !bytes.Equal(a.rdb, b.rdb) || len(a.rdb) == 0 {
+		t.Fatal("different RDBs from one snapshot")
+	}
+	if got := infoField(tn, id, "persistence", "rdb_bgsave_in_progress"); got != "0" {
+		t.Fatalf("a second snapshot ran (%s)", got)
+	}
 }
