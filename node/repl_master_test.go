@@ -660,8 +660,9 @@ func TestMinReplicasToWrite(t *testing.T) {
 	if got := infoField(tn, id, "replication", "min_slaves_good_slaves"); got != "" {
 		t.Fatalf("min_slaves_good_slaves shown with max-lag 0: %q", got)
 	}
-	// A replica ignores the setting.
+	// A (writable) replica ignores the setting.
 	tn.want(id, `"OK"`, "CONFIG", "SET", "min-replicas-max-lag", "10")
+	tn.want(id, `"OK"`, "CONFIG", "SET", "replica-read-only", "no")
 	tn.Disconnect(r.id)
 	tn.repl.masterHost = "127.0.0.1"
 	tn.want(id, `"OK"`, "SET", "a", "3")
