@@ -45,7 +45,7 @@ const (
 // snapshot is a save in progress.
 type snapshot struct {
 	gen      uint32
-	toFile   bool           // writes a file (the rest of the fields below name it)
+	toFile   bool           // written to the data directory (name, index), not only to replicas
 	file     aofbinlog.File // the temp file, while open
 	out      snapBuffer
 	enc      *rdb.Encoder
