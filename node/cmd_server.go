@@ -278,6 +278,8 @@ func (n *Node) configChanged(name string) error {
 		if n.aof.log != nil {
 			return n.aof.log.SetFsync(n.aof.policy)
 		}
+	case "repl-backlog-size":
+		n.repl.ids.SetBacklogSize(n.cfg.ReplBacklogSize)
 	case "requirepass":
 		if n.cfg.RequirePass == "" {
 			// The default user is "nopass" again: everyone may run commands.

@@ -594,7 +594,7 @@ func TestCommandGetkeysSpecs(t *testing.T) {
 func TestOwnCommandTable(t *testing.T) {
 	tn := newTestNode(t)
 	var own []*Command
-	for _, f := range [][]*Command{connectionCommands(), pubsubCommands(), serverCommands()} {
+	for _, f := range [][]*Command{connectionCommands(), pubsubCommands(), serverCommands(), replicationCommands()} {
 		own = append(own, f...)
 	}
 	for _, cmd := range own {

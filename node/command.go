@@ -79,6 +79,7 @@ func commandTable() []*Command {
 		pubsubCommands(),
 		serverCommands(),
 		oplogCommands(),
+		replicationCommands(),
 	} {
 		all = append(all, family...)
 	}
@@ -100,6 +101,10 @@ func (n *Node) lookupCommand(name []byte) *Command {
 // call checks and runs one command from c, as Redis's processCommand.
 func (n *Node) call(c *Client, args [][]byte) {
 	n.stats.Commands++
+	if c.replica != nil {
+		n.replicaCommand(c, args) // a replica's link carries ACKs only
+		return
+	}
 	cmd := n.lookupCommand(args[0])
 	if cmd == nil {
 		n.rejectCommand(c, nil, unknownCommandError(args))
@@ -154,6 +159,11 @@ func (n *Node) call(c *Client, args [][]byte) {
 			return
 		}
 	}
+	if n.minReplicasDenied(c, cmd) {
+		cmd.RejectedCalls++
+		n.rejectCommand(c, cmd, errNoReplicas)
+		return
+	}
 	if c.multi != nil && !isMultiControl(cmd.Name) {
 		c.multi.queue(cmd, args)
 		c.addSimple("QUEUED")
@@ -180,6 +190,7 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	if n.callDepth == 0 {
 		if len(n.op.cmds) > 0 {
 			n.flushOplog() // what the command changed becomes one entry
+			c.woff = n.repl.ids.MasterReplOffset
 		}
 		n.callMsSet = false
 	}
@@ -200,10 +211,10 @@ func (n *Node) rejectCommand(c *Client, cmd *Command, msg string) {
 	n.stats.TotalErrorReplies++
 	if cmd != nil && cmd.Name == "exec" {
 		// Redis's execCommandAbort: a refused EXEC ends the transaction.
+		// The reason keeps its code except ERR (NOREPLICAS, NOAUTH …).
 		c.multi = nil
 		n.unwatchAll(c)
-		_, rest, _ := strings.Cut(msg, " ")
-		c.addError("EXECABORT Transaction discarded because of: " + rest)
+		c.addError("EXECABORT Transaction discarded because of: " + strings.TrimPrefix(msg, "ERR "))
 		return
 	}
 	c.addError(msg)

@@ -76,6 +76,10 @@ type Config struct {
 	MinReplicasMaxLag     int64
 	ReplicaServeStale     bool
 	ReplicaOf             string // "host port" while a replica (replicaof)
+	// client-output-buffer-limit, normalized to Redis's CONFIG GET form
+	// ("normal 0 0 0 slave 268435456 67108864 60 pubsub …"); the node
+	// enforces the replica class (repl_master.go).
+	ClientOutputBufferLimit string
 }
 
 // DefaultConfig is what a bare start uses: Redis 7.0's defaults, except
@@ -95,6 +99,7 @@ func DefaultConfig() Config {
 		ReplBacklogSize:       1 << 20, ReplBacklogTTL: 3600, ReplPingPeriod: 10, ReplTimeout: 60,
 		ReplDisklessSync: true, ReplDisklessSyncDelay: 5, ReplicaPriority: 100, ReplicaAnnounced: true,
 		MinReplicasMaxLag: 10, ReplicaServeStale: true,
+		ClientOutputBufferLimit: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
 	}
 }
 
@@ -120,6 +125,9 @@ type param struct {
 	str       func(c *Config) *string
 	boolean   func(c *Config) *bool
 	integer   func(c *Config) *int64
+	// merge, for a string option with a syntax of its own, checks a new
+	// value and combines it with the current one.
+	merge func(cur, value string) (string, error)
 }
 
 func strParam(name string, f func(*Config) *string) *param {
@@ -141,6 +149,10 @@ func (p *param) fixed() *param           { p.immutable = true; return p }
 func (p *param) atLeast(v int64) *param  { p.min = v; return p }
 func (p *param) guarded() *param         { p.protected = true; return p }
 func (p *param) aka(alias string) *param { p.alias = alias; return p }
+func (p *param) parsed(merge func(cur, value string) (string, error)) *param {
+	p.merge = merge
+	return p
+}
 
 const maxInt = 1<<63 - 1
 
@@ -206,6 +218,7 @@ var params = sortParams([]*param{
 	intParam("min-replicas-max-lag", 0, maxInt, func(c *Config) *int64 { return &c.MinReplicasMaxLag }).aka("min-slaves-max-lag"),
 	strParam("replicaof", func(c *Config) *string { return &c.ReplicaOf }).aka("slaveof").fixed(),
 	boolParam("replica-serve-stale-data", func(c *Config) *bool { return &c.ReplicaServeStale }).aka("slave-serve-stale-data"),
+	strParam("client-output-buffer-limit", func(c *Config) *string { return &c.ClientOutputBufferLimit }).parsed(mergeOutputBufferLimits),
 })
 
 func sortParams(ps []*param) []*param {
@@ -248,6 +261,13 @@ func (c *Config) Set(name, value string, startup bool) error {
 	}
 	switch p.kind {
 	case kindString:
+		if p.merge != nil {
+			v, err := p.merge(*p.str(c), value)
+			if err != nil {
+				return &ConfigError{p.name, err.Error()}
+			}
+			value = v
+		}
 		*p.str(c) = value
 	case kindEnum:
 		v := strings.ToLower(value)
@@ -353,4 +373,59 @@ func ParseMemory(s string) (int64, bool) {
 		return 0, false
 	}
 	return v * mul, true
+}
+
+// OutputBufferLimit is one client class's client-output-buffer-limit: a
+// client whose pending output reaches Hard bytes, or stays at or above Soft
+// bytes for more than SoftSeconds, is disconnected. 0 disables a limit.
+type OutputBufferLimit struct{ Hard, Soft, SoftSeconds int64 }
+
+// outputBufferClasses are the classes in CONFIG GET order, with the name
+// CONFIG GET shows ("slave") and the one it also accepts.
+var outputBufferClasses = [3][2]string{{"normal", "normal"}, {"slave", "replica"}, {"pubsub", "pubsub"}}
+
+// parseOutputBufferLimits reads `<class> <hard> <soft> <soft seconds> …`
+// into the current limits cur: the classes named change, the others stay.
+func parseOutputBufferLimits(cur [3]OutputBufferLimit, v string) ([3]OutputBufferLimit, error) {
+	f := strings.Fields(v)
+	if len(f)%4 != 0 {
+		return cur, fmt.Errorf("Wrong number of arguments in buffer limit configuration.")
+	}
+	for i := 0; i < len(f); i += 4 {
+		class := -1
+		for j, names := range outputBufferClasses {
+			if strings.EqualFold(f[i], names[0]) || strings.EqualFold(f[i], names[1]) {
+				class = j
+			}
+		}
+		if class < 0 {
+			return cur, fmt.Errorf("Invalid client class specified in buffer limit configuration.")
+		}
+		hard, ok1 := ParseMemory(f[i+1])
+		soft, ok2 := ParseMemory(f[i+2])
+		secs, err := strconv.ParseInt(f[i+3], 10, 64)
+		if !ok1 || !ok2 || err != nil || secs < 0 {
+			return cur, fmt.Errorf("Error in hard, soft or soft_seconds setting in buffer limit configuration.")
+		}
+		cur[class] = OutputBufferLimit{hard, soft, secs}
+	}
+	return cur, nil
+}
+
+// mergeOutputBufferLimits applies a CONFIG SET (or config file) value to
+// the current one and writes the result in CONFIG GET's form.
+func mergeOutputBufferLimits(cur, value string) (string, error) {
+	lims, _ := parseOutputBufferLimits([3]OutputBufferLimit{}, cur)
+	lims, err := parseOutputBufferLimits(lims, value)
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for j, l := range lims {
+		if j > 0 {
+			b.WriteByte(' ')
+		}
+		fmt.Fprintf(&b, "%s %d %d %d", outputBufferClasses[j][0], l.Hard, l.Soft, l.SoftSeconds)
+	}
+	return b.String(), nil
 }

@@ -202,6 +202,7 @@ func (n *Node) freeClient(c *Client) {
 	if c.master != nil && n.repl.link == c.master {
 		n.masterLinkLost()
 	}
+	n.replicaFreed(c)
 	n.unwatchAll(c)
 	n.unblock(c)
 	n.pubsubUnsubscribeAll(c)
@@ -234,6 +235,9 @@ func (n *Node) TakeOutput(id int64, dst []byte) (out []byte, closeConn bool) {
 		n.freeClient(c)
 		return dst, true
 	}
+	if c.replica != nil {
+		dst = n.replicaTakeOutput(c, dst) // the RDB file or backlog bytes due, a chunk at a time
+	}
 	return dst, false
 }
 
@@ -264,6 +268,7 @@ func (n *Node) Tick() {
 	now := n.monotonic()
 	n.expireBlocked(now)
 	n.snapStep()
+	n.replMasterTick(now)
 	period := time.Second / time.Duration(n.cfg.Hz)
 	if now-n.lastCron >= period {
 		n.lastCron = now
@@ -281,7 +286,7 @@ func (n *Node) cron(now time.Duration) {
 	if n.cfg.Timeout > 0 {
 		limit := time.Duration(n.cfg.Timeout) * time.Second
 		for _, c := range append([]*Client(nil), n.clientList...) {
-			if c.blockedOn == nil && c.subscriptions() == 0 && now-c.lastInteraction > limit {
+			if c.blockedOn == nil && c.subscriptions() == 0 && c.replica == nil && now-c.lastInteraction > limit {
 				c.closeAfterReply()
 				n.markPending(c)
 			}

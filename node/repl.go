@@ -26,7 +26,8 @@ type replState struct {
 	ids *psync.ReplState // replid, replid2, offsets, backlog
 
 	// Master side.
-	replicas []*Client // replicas in the order they attached
+	replicas []*Client   // replicas in the order they attached
+	m        masterState // the rest of it (repl_master.go)
 
 	// Replica side: masterHost is "" on a master.
 	masterHost string
@@ -54,6 +55,7 @@ type replicaInfo struct {
 	ackTime    time.Duration // when the last ACK came (lag)
 	stream     []byte        // live stream held back while the RDB is sent
 	reader     *psync.Reader // backlog bytes still to send after CONTINUE
+	m          replicaMaster // the master side's bookkeeping (repl_master.go)
 }
 
 type replicaState uint8

@@ -24,11 +24,20 @@ import (
 // exactly at the snapshot's point, and rdb.index (written after the RDB is
 // durable) names both, so a restart loads the RDB then the AOF from there.
 // With appendonly no it writes dbfilename, as Redis does.
+//
+// A snapshot has up to two kinds of sinks: the file (SAVE, BGSAVE, the
+// cron, a disk-based full sync) and replicas (repl_master.go). A diskless
+// full sync writes no file: the bytes go to the replicas as they are
+// encoded, and the walk pauses while a replica has not taken what it got
+// (the pipe back-pressure of Redis's diskless transfer). Every snapshot
+// records its point in the replication stream, so a replica can start
+// from any snapshot that began while the backlog existed.
 
 const (
 	snapStepKeys   = 2048    // keys written per step at most
 	snapStepBytes  = 4 << 20 // bytes encoded per step at most
 	snapWriteChunk = 256 << 10
+	snapSinkMax    = 4 << 20 // a diskless transfer waits while a replica has this much not taken
 	snapTempName   = "temp-snapshot.rdb"
 	bgsaveRetryMs  = 5000 // CONFIG_BGSAVE_RETRY_DELAY
 )
@@ -36,7 +45,8 @@ const (
 // snapshot is a save in progress.
 type snapshot struct {
 	gen      uint32
-	file     aofbinlog.File
+	toFile   bool           // written to the data directory (name, index), not only to replicas
+	file     aofbinlog.File // the temp file, while open
 	out      snapBuffer
 	enc      *rdb.Encoder
 	name     string             // final file name
@@ -52,6 +62,10 @@ type snapshot struct {
 	keys     int64
 	total    int64
 	err      error
+
+	point   syncPoint // where the replication stream was when it began
+	full    *fullSync // the replicas it feeds (repl_master.go); nil for none
+	emitted int64     // bytes handed to the sinks so far
 }
 
 // snapBuffer gathers the encoder's output between writes to the file.
@@ -74,34 +88,32 @@ type saveState struct {
 
 var errSaveInProgress = errors.New("Background save already in progress")
 
-// startSnapshot begins a snapshot; sync runs it to the end at once (SAVE).
+// startSnapshot begins a snapshot to the data directory; sync runs it to
+// the end at once (SAVE).
 func (n *Node) startSnapshot(sync bool) error {
+	_, err := n.beginSnapshot(true, sync)
+	return err
+}
+
+// beginSnapshot begins a snapshot, written to the data directory when
+// toFile (else only replicas read it, diskless); sync runs it to the end.
+func (n *Node) beginSnapshot(toFile, sync bool) (*snapshot, error) {
 	if n.snap != nil {
-		return errSaveInProgress
+		return nil, errSaveInProgress
 	}
-	if n.env.FS == nil {
-		return errors.New("no data directory")
+	if toFile && n.env.FS == nil {
+		return nil, errors.New("no data directory")
 	}
-	n.saves.lastTryMs = n.nowMs()
-	s := &snapshot{curDB: -1, startMs: n.nowMs(), startMon: n.monotonic(), dirty: n.dirty}
-	s.name = n.cfg.DBFilename
-	if n.aofOn() {
-		if err := n.aofSplit(false); err != nil {
-			return n.snapFailed(s, err)
+	s := &snapshot{toFile: toFile, curDB: -1, startMs: n.nowMs(), startMon: n.monotonic(), dirty: n.dirty}
+	if toFile {
+		n.saves.lastTryMs = n.nowMs()
+		if err := n.snapOpenFile(s); err != nil {
+			return nil, n.snapFailed(s, err)
 		}
-		live, off := n.aof.log.LiveFile()
-		s.index = aofbinlog.RDBIndex{AOF: live, Offset: off, NextOpID: n.op.nextOpID, LastEpoch: n.op.epoch}
-		stem := strings.TrimSuffix(n.cfg.DBFilename, ".rdb")
-		s.name = fmt.Sprintf("%s-%d.rdb", stem, n.op.nextOpID)
-		s.index.RDB = s.name
 	}
-	f, err := n.env.FS.Create(snapTempName)
-	if err != nil {
-		return n.snapFailed(s, fmt.Errorf("create %s: %w", snapTempName, err))
-	}
-	s.file = f
 	n.saves.gen++
 	s.gen = n.saves.gen
+	s.point = n.currentSyncPoint()
 	for _, db := range n.dbs {
 		s.sizes = append(s.sizes, [2]uint64{uint64(db.Len()), uint64(db.Volatile())})
 		s.total += int64(db.Len())
@@ -113,41 +125,86 @@ func (n *Node) startSnapshot(sync bool) error {
 	}
 	n.snap = s
 	if sync {
-		for n.snap == s {
-			n.snapStep()
-		}
+		n.snapRunToEnd(s)
 		if s.err != nil {
-			return s.err
+			return nil, s.err
 		}
 	}
+	return s, nil
+}
+
+// snapOpenFile names the snapshot's file and creates the temp file it is
+// written to. With the AOF on it first splits the AOF, so the new AOF file
+// starts exactly at the snapshot's point.
+func (n *Node) snapOpenFile(s *snapshot) error {
+	s.name = n.cfg.DBFilename
+	if n.aofOn() {
+		if err := n.aofSplit(false); err != nil {
+			return err
+		}
+		live, off := n.aof.log.LiveFile()
+		s.index = aofbinlog.RDBIndex{AOF: live, Offset: off, NextOpID: n.op.nextOpID, LastEpoch: n.op.epoch}
+		stem := strings.TrimSuffix(n.cfg.DBFilename, ".rdb")
+		s.name = fmt.Sprintf("%s-%d.rdb", stem, n.op.nextOpID)
+		s.index.RDB = s.name
+	}
+	f, err := n.env.FS.Create(snapTempName)
+	if err != nil {
+		return fmt.Errorf("create %s: %w", snapTempName, err)
+	}
+	s.file = f
 	return nil
 }
 
 // snapshotAux are the RDB aux fields: Redis's, then opdis's op-id state.
+// With a replication history (a backlog) it also records it as Redis
+// does (repl-stream-db, repl-id, repl-offset), so a restart can PSYNC.
 func (n *Node) snapshotAux(s *snapshot) [][2]string {
-	return [][2]string{
+	aux := [][2]string{
 		{"redis-ver", RedisVersion},
 		{"redis-bits", "64"},
 		{"ctime", strconv.FormatInt(s.startMs/1000, 10)},
 		{"used-mem", "0"},
+	}
+	if p := s.point; p.valid {
+		aux = append(aux, [][2]string{
+			{"repl-stream-db", "0"},
+			{"repl-id", p.replID},
+			{"repl-offset", strconv.FormatInt(p.offset, 10)},
+		}...)
+	}
+	return append(aux, [][2]string{
 		{"aof-base", "0"},
 		{"opdis-ver", Version},
 		{"opdis-next-opid", strconv.FormatInt(n.op.nextOpID, 10)},
 		{"opdis-epoch", strconv.FormatInt(n.op.epoch, 10)},
 		{"opdis-server-id", strconv.FormatInt(n.cfg.ServerID, 10)},
-	}
+	}...)
 }
 
 // snapStep writes the next bounded batch of keys, and finishes the
-// snapshot when the walk is complete.
+// snapshot when the walk is complete. A diskless transfer waits while a
+// replica has not taken what it already got.
 func (n *Node) snapStep() {
-	s := n.snap
-	if s == nil {
-		return
+	if s := n.snap; s != nil && !n.fullSyncThrottled(s) {
+		n.snapWalk(s)
 	}
+}
+
+// snapRunToEnd completes snapshot s now (SAVE, and the barrier before a
+// command that changes whole databases).
+func (n *Node) snapRunToEnd(s *snapshot) {
+	for n.snap == s {
+		n.snapWalk(s)
+	}
+}
+
+// snapWalk is one bounded step of the walk.
+func (n *Node) snapWalk(s *snapshot) {
 	budget := snapStepKeys
 	var batch []string
-	for s.db < len(n.dbs) && budget > 0 && len(s.out.b) < snapStepBytes {
+	start := s.emitted + int64(len(s.out.b)) // bytes encoded so far (flushes move them to emitted)
+	for s.db < len(n.dbs) && budget > 0 && s.emitted+int64(len(s.out.b))-start < snapStepBytes && n.snap == s {
 		db := n.dbs[s.db]
 		if s.started && s.cursor == 0 || db.Len() == 0 {
 			s.db, s.cursor, s.started = s.db+1, 0, false
@@ -161,7 +218,7 @@ func (n *Node) snapStep() {
 			}
 		})
 		for _, k := range batch {
-			if o, ok := db.keys.Get(k); ok && o.snap != s.gen {
+			if o, ok := db.keys.Get(k); ok && o.snap != s.gen && n.snap == s {
 				n.snapWriteKey(db, k, o)
 				budget--
 			}
@@ -169,6 +226,9 @@ func (n *Node) snapStep() {
 		if s.cursor == 0 {
 			s.db, s.started = s.db+1, false
 		}
+	}
+	if n.snap != s {
+		return // failed while writing a key
 	}
 	if err := n.snapFlush(s, false); err != nil {
 		n.snapFailed(s, err)
@@ -197,14 +257,19 @@ func (n *Node) snapWriteKey(db *DB, key string, o *Object) {
 	}
 }
 
-// snapFlush writes the encoded bytes to the temp file.
+// snapFlush hands the encoded bytes to the sinks: the temp file and the
+// replicas.
 func (n *Node) snapFlush(s *snapshot, final bool) error {
 	if len(s.out.b) == 0 && !final {
 		return nil
 	}
-	if _, err := s.file.Write(s.out.b); err != nil {
-		return fmt.Errorf("write %s: %w", snapTempName, err)
+	if s.file != nil {
+		if _, err := s.file.Write(s.out.b); err != nil {
+			return fmt.Errorf("write %s: %w", snapTempName, err)
+		}
 	}
+	n.fullSyncEmit(s, s.out.b)
+	s.emitted += int64(len(s.out.b))
 	s.out.b = s.out.b[:0]
 	return nil
 }
@@ -236,32 +301,49 @@ func (n *Node) snapBeforeCommand(c *Client, cmd *Command, args [][]byte) {
 // snapBarrier completes a running snapshot now: FLUSHDB, FLUSHALL and
 // SWAPDB change whole databases at once.
 func (n *Node) snapBarrier() {
-	for s := n.snap; s != nil && n.snap == s; {
-		n.snapStep()
+	if s := n.snap; s != nil {
+		n.snapRunToEnd(s)
 	}
 }
 
-// snapFinish ends the file, makes it durable under its final name, and
-// records it in rdb.index.
+// snapFinish ends the snapshot: the file is made durable under its final
+// name and recorded in rdb.index, then the replicas get the end of it.
 func (n *Node) snapFinish(s *snapshot) {
 	err := s.enc.Finish()
 	if err == nil {
 		err = n.snapFlush(s, true)
 	}
-	if err == nil {
-		if err = s.file.Sync(); err != nil {
-			err = fmt.Errorf("fsync %s: %w", snapTempName, err)
-		}
+	if err == nil && s.toFile {
+		err = n.snapCommitFile(s)
+	}
+	if err != nil {
+		n.snapFailed(s, err)
+		return
+	}
+	n.snap = nil
+	if s.toFile {
+		n.snapSaved(s)
+	}
+	n.fullSyncDone(s)
+}
+
+// snapCommitFile fsyncs and closes the temp file, renames it to its final
+// name and, with the AOF on, writes rdb.index.
+func (n *Node) snapCommitFile(s *snapshot) error {
+	var err error
+	if err = s.file.Sync(); err != nil {
+		err = fmt.Errorf("fsync %s: %w", snapTempName, err)
 	}
 	if cerr := s.file.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("close %s: %w", snapTempName, cerr)
 	}
 	s.file = nil
+	if err != nil {
+		return err
+	}
 	fs := n.env.FS
-	if err == nil {
-		if err = fs.Rename(snapTempName, s.name); err == nil {
-			err = fs.SyncDir()
-		}
+	if err = fs.Rename(snapTempName, s.name); err == nil {
+		err = fs.SyncDir()
 	}
 	if err == nil && s.index.AOF != "" {
 		if n.aof.log == nil {
@@ -270,14 +352,15 @@ func (n *Node) snapFinish(s *snapshot) {
 			err = n.aof.log.WriteRDBIndex(s.index)
 		}
 	}
-	if err != nil {
-		n.snapFailed(s, err)
-		return
-	}
-	n.snap = nil
+	return err
+}
+
+// snapSaved records a completed save: the previous snapshot file goes,
+// the AOF may be purged, and LASTSAVE and the dirty count move.
+func (n *Node) snapSaved(s *snapshot) {
 	if s.index.AOF != "" {
 		if old := n.saves.lastSnapshot; old != "" && old != s.name {
-			fs.Remove(old)
+			n.env.FS.Remove(old)
 		}
 		n.saves.lastSnapshot = s.name
 		n.aof.written = 0
@@ -294,27 +377,36 @@ func (n *Node) snapFinish(s *snapshot) {
 	n.logf(LogNotice, "DB saved on disk: %s, %d keys", s.name, s.keys)
 }
 
-// snapFailed abandons the snapshot and records the error.
+// snapFailed abandons the snapshot and records the error (a failed save;
+// a diskless transfer failing is the replicas' business only).
 func (n *Node) snapFailed(s *snapshot, err error) error {
+	n.snapDrop(s)
+	s.err = err
+	if s.toFile {
+		n.saves.lastOK, n.saves.lastErr = false, err
+	}
+	n.logf(LogWarning, "Snapshot failed: %v", err)
+	n.fullSyncFailed(s, err)
+	return err
+}
+
+// snapDrop forgets snapshot s and its temp file.
+func (n *Node) snapDrop(s *snapshot) {
 	if s.file != nil {
 		s.file.Close()
+		s.file = nil
 		n.env.FS.Remove(snapTempName)
 	}
 	if n.snap == s {
 		n.snap = nil
 	}
-	s.err = err
-	n.saves.lastOK, n.saves.lastErr = false, err
-	n.logf(LogWarning, "Snapshot failed: %v", err)
-	return err
 }
 
 // abortSnapshot drops a snapshot in progress (shutdown without save).
 func (n *Node) abortSnapshot() {
 	if s := n.snap; s != nil {
-		n.snap = nil
-		s.file.Close()
-		n.env.FS.Remove(snapTempName)
+		n.snapDrop(s)
+		n.fullSyncFailed(s, errors.New("the server is shutting down"))
 	}
 }
 
