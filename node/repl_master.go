@@ -222,26 +222,16 @@ func (n *Node) psyncMaster(c *Client) *psync.Master {
 	return &psync.Master{
 		State:         n.repl.ids,
 		IsReplica:     n.isReplica(),
-		LinkUp:        n.repl.link != nil, // TODO(lead): && the link is streaming (REPL_STATE_CONNECTED)
+		LinkUp:        n.repl.link != nil && n.repl.link.streaming,
 		PendingOutput: len(c.out) > 0,
 		ServerID:      n.cfg.ServerID,
 		NextOpID:      n.op.nextOpID,
-		LastEpoch:     n.lastEpoch(),
+		LastEpoch:     n.op.lastEpoch,
 		// AOF stays nil, so Decide never answers AOFCONTINUE.
 		// TODO(issue 6): AOF psync — set AOF to the binlog and serve
 		// KindAOFContinue (stream the AOF from NextOpID, hand off to the
 		// live stream, then syncreploffset).
 	}
-}
-
-// lastEpoch is the epoch of entry nextOpID-1 (0 when there is none).
-// TODO(lead): once the oplog tracks it (the entries a replica applied
-// carry their master's epoch), return that instead of this node's own.
-func (n *Node) lastEpoch() int64 {
-	if n.op.nextOpID <= 1 {
-		return 0
-	}
-	return n.op.epoch
 }
 
 // serveSync carries out the decision on c's PSYNC or SYNC (pre).
@@ -389,7 +379,7 @@ func (n *Node) replicaCommand(c *Client, args [][]byte) {
 func (n *Node) currentSyncPoint() syncPoint {
 	ids := n.repl.ids
 	return syncPoint{valid: ids.Backlog != nil, replID: ids.ReplID, offset: ids.MasterReplOffset,
-		nextOpID: n.op.nextOpID, lastEpoch: n.lastEpoch()}
+		nextOpID: n.op.nextOpID, lastEpoch: n.op.lastEpoch}
 }
 
 // canJoin reports whether replica c can take its RDB from snapshot s,

@@ -289,6 +289,7 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	}
 	n.touchAll(-1)
 	n.dirty++
+	n.dropReplicas() // their backlog readers belong to the replaced history
 	f := l.full
 	n.repl.ids.FullSynced(f.ReplID, f.Offset)
 	n.repl.masterOpdis = f.Opdis != nil

@@ -157,8 +157,8 @@ func (ld *loader) apply(d directive) error {
 		return ld.include(vals[0])
 	case "save":
 		return ld.save(vals, fail)
-	case "bind":
-		// No address at all is allowed (and then nothing listens).
+	case "bind", "client-output-buffer-limit":
+		// Multi-word values (bind may even be empty: nothing listens).
 		return ld.set(name, strings.Join(vals, " "), fail)
 	case "replicaof", "slaveof":
 		if len(vals) == 1 {

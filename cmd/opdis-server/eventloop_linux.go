@@ -209,7 +209,7 @@ func (l *eventLoop) run() {
 			due = l.acceptPause
 		}
 		timeout := 0
-		if wait := due.Sub(now); wait > 0 {
+		if wait := due.Sub(now); wait > 0 && len(l.dirty) == 0 {
 			timeout = int((wait + time.Millisecond - 1) / time.Millisecond)
 		}
 		n, err := unix.EpollWait(l.epfd, l.events, timeout)
@@ -241,6 +241,7 @@ func (l *eventLoop) run() {
 			return
 		}
 		l.flushDirty()
+		l.collectPending() // a replica's stream comes in chunks: more is due
 		if s.node.ShutdownRequested() {
 			s.shutdown()
 			return
@@ -388,8 +389,8 @@ func (l *eventLoop) flushDirty() {
 	for i := 0; i < len(l.dirty); i++ { // write errors may append more
 		c := l.dirty[i]
 		c.dirty = false
-		if c.closed || c.closing {
-			continue
+		if c.closed || c.closing || c.waitOut {
+			continue // a full socket: the rest stays in the node until it drains
 		}
 		if c.off > 0 {
 			n := copy(c.out, c.out[c.off:])
@@ -439,8 +440,9 @@ func (l *eventLoop) write(c *econn) {
 	if c.waitOut {
 		c.waitOut = false
 		l.ctl(unix.EPOLL_CTL_MOD, c.fd, unix.EPOLLIN)
-		// Output that arrived while waiting was appended to out already;
-		// input that arrived is still in the socket and epoll reports it.
+		// Output produced while waiting is still in the node: take it.
+		// Input that arrived is still in the socket and epoll reports it.
+		l.markDirty(c)
 	}
 }
 

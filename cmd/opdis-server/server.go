@@ -430,9 +430,11 @@ func (c *conn) writeLoop() {
 			return
 		}
 		out, closeConn := s.node.TakeOutput(c.id, c.out[:0])
+		pend := s.collectPending(nil) // a replica's stream comes in chunks: more is due
 		s.mu.Unlock()
 		c.flush(out)
 		c.wmu.Unlock()
+		wakeAll(pend)
 		if closeConn {
 			// The reader notices the closed socket and cleans up.
 			c.nc.Close()
