@@ -64,6 +64,7 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 			return err
 		}
 		n.op.nextOpID = max(n.op.nextOpID, idx.NextOpID)
+		n.op.lastEpoch = idx.LastEpoch
 		if idx.AOF != "" {
 			n.saves.lastSnapshot = idx.RDB
 		}
@@ -98,6 +99,9 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 		}
 		entries++
 		lone = len(rec.Entry.Commands) == 0
+		if h := rec.Entry.Header; h.Version >= 2 && !lone {
+			n.op.lastEpoch = h.Epoch
+		}
 		n.op.nextOpID = max(n.op.nextOpID, rec.Entry.Header.OpID+1)
 	}
 	if lone {
