@@ -140,7 +140,7 @@ func (n *Node) closeAOF() error {
 
 // Close flushes and closes the node's files. The server calls it on exit.
 func (n *Node) Close() error {
-	n.abortSnapshot()
+	n.abortSnapshot("the server is shutting down")
 	return n.closeAOF()
 }
 

@@ -482,10 +482,15 @@ func clientGetnameCmd(n *Node, c *Client, args [][]byte) {
 	c.addBulkStr(c.Name)
 }
 
-// clientType is Redis's getClientType name: normal, pubsub (later master
-// and replica for replication links).
+// clientType is Redis's getClientType name: master (this node's link to
+// its master), replica, pubsub or normal.
 func clientType(c *Client) string {
-	if c.subscriptions() > 0 {
+	switch {
+	case c.master != nil:
+		return "master"
+	case c.replica != nil:
+		return "replica"
+	case c.subscriptions() > 0:
 		return "pubsub"
 	}
 	return "normal"
@@ -563,6 +568,12 @@ func (n *Node) appendClientInfo(b *strings.Builder, cl, self *Client) {
 	flags := ""
 	if cl.subscriptions() > 0 {
 		flags += "P"
+	}
+	if cl.replica != nil {
+		flags += "S"
+	}
+	if cl.master != nil {
+		flags += "M"
 	}
 	if cl.multi != nil {
 		flags += "x"

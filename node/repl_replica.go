@@ -86,8 +86,9 @@ func (n *Node) becomeReplica(host string, port int) {
 	if n.aofOn() {
 		n.aofSplit(true)
 	}
+	// The connection is made by the next cron, as Redis's replicationCron
+	// does (and never before the environment serves: Load calls this).
 	n.logf(LogNotice, "Connecting to MASTER %s:%d", host, port)
-	n.replicationCron()
 }
 
 // becomeMaster is REPLICAOF NO ONE: this node's history continues under a
@@ -284,6 +285,9 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	if err != nil {
 		return err
 	}
+	// A snapshot in progress walks the dataset being replaced: drop it
+	// (Redis kills its child before loading a sync).
+	n.abortSnapshot("the dataset was replaced by a full sync from the master")
 	for i, db := range n.dbs {
 		*db = *fresh[i] // clients keep their *DB
 	}

@@ -403,10 +403,10 @@ func (n *Node) snapDrop(s *snapshot) {
 }
 
 // abortSnapshot drops a snapshot in progress (shutdown without save).
-func (n *Node) abortSnapshot() {
+func (n *Node) abortSnapshot(why string) {
 	if s := n.snap; s != nil {
 		n.snapDrop(s)
-		n.fullSyncFailed(s, errors.New("the server is shutting down"))
+		n.fullSyncFailed(s, errors.New(why))
 	}
 }
 

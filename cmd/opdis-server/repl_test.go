@@ -113,3 +113,79 @@ func TestOpdisReplicaOfRedisMaster(t *testing.T) {
 		})
 	}
 }
+
+// An opdis master with an opdis replica and a chained replica of that
+// replica: full sync, the stream of writes of every type, the same op ids
+// and entry bytes down the chain, and a partial resync after the link is
+// cut.
+func TestOpdisReplicationChain(t *testing.T) {
+	ctx := context.Background()
+	m := startProc(t, binPath, []string{"--dir", t.TempDir(), "--save", "", "--appendonly", "yes", "--repl-diskless-sync-delay", "0"}, nil)
+	populate(t, m.addr)
+	r1 := startProc(t, binPath, []string{"--dir", t.TempDir(), "--save", "", "--appendonly", "yes",
+		"--replicaof", "127.0.0.1", strconv.Itoa(m.port), "--repl-diskless-sync-delay", "0", "--loglevel", "verbose"}, nil)
+	r2 := startProc(t, binPath, []string{"--dir", t.TempDir(), "--save", "", "--appendonly", "yes",
+		"--replicaof", "127.0.0.1", strconv.Itoa(r1.port), "--loglevel", "verbose"}, nil)
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("r1 log:\n%s\nr2 log:\n%s", r1.stdout, r2.stdout)
+		}
+	})
+	same := func() string {
+		want := dataset(t, m.addr)
+		for _, r := range []*proc{r1, r2} {
+			if st := infoField(t, r.addr, "replication", "master_link_status"); st != "up" {
+				return r.addr + " link " + st
+			}
+			if d := cmp.Diff(want, dataset(t, r.addr)); d != "" {
+				name := map[*proc]string{r1: "r1", r2: "r2"}[r]
+				return name + " differs (-master +replica) [offsets master " + infoField(t, m.addr, "replication", "master_repl_offset") +
+					" r1 " + infoField(t, r1.addr, "replication", "master_repl_offset") + " r2 " + infoField(t, r2.addr, "replication", "master_repl_offset") + "]:\n" + d
+			}
+		}
+		return ""
+	}
+	// After the writes below, every node's log ends with the same op id.
+	sameOps := func() string {
+		if msg := same(); msg != "" {
+			return msg
+		}
+		if a, b, c := infoField(t, m.addr, "persistence", "aof_last_opid"), infoField(t, r1.addr, "persistence", "aof_last_opid"),
+			infoField(t, r2.addr, "persistence", "aof_last_opid"); a != b || b != c {
+			return "last op ids " + a + " " + b + " " + c
+		}
+		return ""
+	}
+	eventually(t, 20*time.Second, same)
+	mc := redis.NewClient(&redis.Options{Addr: m.addr})
+	defer mc.Close()
+	for i := 0; i < 50; i++ {
+		s := strconv.Itoa(i)
+		mc.Set(ctx, "s"+s, s, time.Hour)
+		mc.Incr(ctx, "n")
+		mc.RPush(ctx, "list", s)
+		mc.SAdd(ctx, "set", s)
+		mc.ZAdd(ctx, "zset", redis.Z{Score: float64(i), Member: s})
+		mc.HSet(ctx, "hash", "f"+s, s)
+		mc.SPop(ctx, "intset")
+		tx := mc.TxPipeline()
+		tx.IncrByFloat(ctx, "f", 0.5)
+		tx.LPop(ctx, "biglist")
+		tx.Exec(ctx)
+	}
+	eventually(t, 20*time.Second, sameOps)
+	if n, err := mc.Wait(ctx, 1, 5*time.Second).Result(); err != nil || n != 1 {
+		t.Fatalf("WAIT 1: %d %v", n, err)
+	}
+	// Cut the master's replica link: r1 comes back with a partial resync.
+	partial := infoField(t, m.addr, "stats", "sync_partial_ok")
+	mc.Do(ctx, "CLIENT", "KILL", "TYPE", "replica")
+	mc.Set(ctx, "during", "the cut", 0)
+	eventually(t, 20*time.Second, sameOps)
+	if got := infoField(t, m.addr, "stats", "sync_partial_ok"); got == partial {
+		t.Fatalf("no partial resync after the cut (sync_partial_ok %s)", got)
+	}
+	if got := infoField(t, m.addr, "stats", "sync_full"); got != "1" {
+		t.Fatalf("the master did %s full syncs, want 1", got)
+	}
+}
