@@ -4,7 +4,7 @@ BIN     := bin/opdis-server
 PORT    ?= 6379
 TIMEOUT ?= 30m
 
-.PHONY: all build run test deps bench bench-persist difftest fmt vet clean
+.PHONY: all build run test deps bench bench-persist bench-repl difftest fmt vet clean
 
 all: build
 
@@ -31,6 +31,11 @@ bench: deps build
 # AOF load rate, BGSAVE time and pause.
 bench-persist: deps build
 	scripts/bench-persist.sh
+
+# Replication figures against redis-server (issue 5): a master with two
+# replicas under redis-benchmark, and a new replica's full-sync time.
+bench-repl: deps build
+	scripts/bench-repl.sh
 
 # The long differential sweep against a real redis-server (make test runs a short one).
 DIFFTEST_CHECKS ?= 5000

@@ -1764,6 +1764,8 @@ func debugCmd(n *Node, c *Client, args [][]byte) {
 		v, _ := strconv.Atoi(string(args[2]))
 		n.cfg.ActiveExpire = v != 0
 		c.addOK()
+	case eq(sub, "populate") && len(args) >= 3 && len(args) <= 5:
+		debugPopulate(n, c, args)
 	case eq(sub, "error") && len(args) == 3:
 		c.addError(string(args[2]))
 	case eq(sub, "log") && len(args) == 3:
@@ -1779,6 +1781,42 @@ func debugCmd(n *Node, c *Client, args [][]byte) {
 	default:
 		subcommandSyntaxError(c, args)
 	}
+}
+
+// debugPopulate is DEBUG POPULATE count [prefix] [size]: keys prefix:N
+// holding "value:N" (zero-padded or cut to size), skipping existing keys.
+// As in Redis it is not propagated: a test and benchmark aid.
+func debugPopulate(n *Node, c *Client, args [][]byte) {
+	count, ok := parseInt(args[2])
+	if !ok || count < 0 {
+		c.addError("ERR value is out of range, must be positive")
+		return
+	}
+	prefix := "key"
+	if len(args) >= 4 {
+		prefix = string(args[3])
+	}
+	size := int64(0)
+	if len(args) == 5 {
+		if size, ok = parseInt(args[4]); !ok || size < 0 {
+			c.addError("ERR value is out of range, must be positive")
+			return
+		}
+	}
+	for j := int64(0); j < count; j++ {
+		key := []byte(prefix + ":" + strconv.FormatInt(j, 10))
+		if n.lookupNoTouch(c.db, key) != nil {
+			continue
+		}
+		val := []byte("value:" + strconv.FormatInt(j, 10))
+		if size > 0 {
+			v := make([]byte, size)
+			copy(v, val)
+			val = v
+		}
+		n.addKey(c.db, key, newStringObject(val))
+	}
+	c.addOK()
 }
 
 func debugProtocol(c *Client, typ []byte) {

@@ -764,3 +764,18 @@ func TestSubcommandStats(t *testing.T) {
 		t.Error("bare container line for CLIENT")
 	}
 }
+
+func TestDebugPopulate(t *testing.T) {
+	cfg := DefaultConfig()
+	cfg.EnableDebugCmd = "yes"
+	tn := newTestNodeConfig(t, cfg)
+	id := tn.connect()
+	tn.do(id, "SET", "key:1", "mine")
+	tn.want(id, `"OK"`, "DEBUG", "POPULATE", "3")
+	tn.want(id, "(integer) 3", "DBSIZE")
+	tn.want(id, `"mine"`, "GET", "key:1") // existing keys are skipped
+	tn.want(id, `"value:2"`, "GET", "key:2")
+	tn.want(id, `"OK"`, "DEBUG", "POPULATE", "2", "p", "9")
+	tn.want(id, `"value:1\x00\x00"`, "GET", "p:1")
+	tn.want(id, "(error) ERR value is out of range, must be positive", "DEBUG", "POPULATE", "-1")
+}
