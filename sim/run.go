@@ -88,12 +88,12 @@ func (r *Result) Failed() bool { return len(r.Failures) > 0 }
 // reached ("sometimes" coverage).
 type Stats struct {
 	Ops, OK, Unknown, Dropped, Timeouts, Retired int
-	Kills, PowerLosses, MidOpCrashes, Fatal     int
-	Restarts, TornRepairs, DiskFaults           int
-	HealRestarts                                int
-	Splits, Snapshots                           int
-	LostEntries                                 int64
-	CheckTime                                   time.Duration
+	Kills, PowerLosses, MidOpCrashes, Fatal      int
+	Restarts, TornRepairs, DiskFaults            int
+	HealRestarts                                 int
+	Splits, Snapshots                            int
+	LostEntries                                  int64
+	CheckTime                                    time.Duration
 }
 
 // Add accumulates o into s.

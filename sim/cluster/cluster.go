@@ -179,8 +179,8 @@ type Node struct {
 // NodeStats counts what happened to a node.
 type NodeStats struct {
 	Kills, PowerLosses, MidOpCrashes, Fatal, Restarts int
-	TornRepairs, Splits, Snapshots, Purged           int   // from the node's log
-	LostEntries                                      int64 // entries logged but not loaded back
+	TornRepairs, Splits, Snapshots, Purged            int   // from the node's log
+	LostEntries                                       int64 // entries logged but not loaded back
 }
 
 // crash is what a restart must check.
