@@ -215,6 +215,7 @@ func Run(o Options, cfg Config) *Result {
 			len(names), o.Liveness, names, r.downNodes())})
 	}
 
+	r.recordEnd()
 	for _, v := range c.Violations() {
 		res.Failures = append(res.Failures, Failure{v.Check, v.String()})
 	}
@@ -415,6 +416,19 @@ func (r *runner) adminDo(i int, args ...string) {
 		r.admin[i] = c
 	}
 	c.Do(func(wire.Value, error) {}, args...)
+}
+
+// recordEnd folds every node's final files into the trace, so two runs
+// that differ only on disk still differ (C6).
+func (r *runner) recordEnd() {
+	tr := r.l.Trace()
+	for _, n := range r.c.Nodes() {
+		names, _ := n.FS.List()
+		for _, name := range names {
+			data, _ := n.FS.ReadFile(name)
+			tr.Record(r.l.Now(), "end.file", int64(n.Index), int64(len(data)), append([]byte(name+"\x00"), data...))
+		}
+	}
 }
 
 func (r *runner) collectStats() {

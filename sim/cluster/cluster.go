@@ -94,14 +94,22 @@ func (v Violation) String() string {
 	return fmt.Sprintf("%s @%v %s: %s", v.Check, v.At, v.Node, v.Msg)
 }
 
+// Event is something that happened to a node (for reports).
+type Event struct {
+	At   time.Duration
+	Node string
+	What string
+}
+
 // Cluster is the set of nodes.
 type Cluster struct {
-	loop  *loop.Loop
-	net   *simnet.Net
-	src   rng.Source
-	cfg   Config
-	nodes []*Node
-	viol  []Violation
+	loop   *loop.Loop
+	net    *simnet.Net
+	src    rng.Source
+	cfg    Config
+	nodes  []*Node
+	viol   []Violation
+	events []Event
 
 	// OnDown runs when a node went down by itself (a fatal error, or a
 	// crash armed with CrashAfterOps); the simulator decides when it
@@ -140,6 +148,13 @@ func (c *Cluster) Node(i int) *Node { return c.nodes[i] }
 
 // Violations returns what the cluster found so far.
 func (c *Cluster) Violations() []Violation { return c.viol }
+
+// Events returns the crashes and restarts so far, in order.
+func (c *Cluster) Events() []Event { return c.events }
+
+func (c *Cluster) event(n *Node, format string, args ...any) {
+	c.events = append(c.events, Event{At: c.loop.Now(), Node: n.Name, What: fmt.Sprintf(format, args...)})
+}
 
 func (c *Cluster) violate(n *Node, check, format string, args ...any) {
 	c.viol = append(c.viol, Violation{At: c.loop.Now(), Node: n.Name, Check: check, Msg: fmt.Sprintf(format, args...)})
@@ -234,6 +249,7 @@ func (n *Node) start() error {
 		}
 	}
 	if err := nd.Load(); err != nil {
+		n.c.event(n, "restart #%d failed to load", n.inc)
 		n.c.violate(n, "load", "restart #%d cannot load its data directory: %v", n.inc, err)
 		return nil
 	}
@@ -257,6 +273,7 @@ func (n *Node) start() error {
 func (n *Node) afterLoad() {
 	loaded := n.nd.NextOpID() - 1
 	n.Stats.LostEntries += max(0, n.tl.last()-loaded)
+	n.c.event(n, "restart #%d loaded up to op id %d", n.inc, loaded)
 	if cr := n.down; cr != nil {
 		if loaded < cr.required {
 			n.c.violate(n, "C5", "after a %s at %v (appendfsync %s) the node loaded op ids up to %d, but %s (op id %d)",
@@ -291,8 +308,9 @@ func (n *Node) onOutput(int64, []byte) {
 	n.acked = n.nd.NextOpID() - 1
 }
 
-func (n *Node) onFatal(error) {
+func (n *Node) onFatal(err error) {
 	n.Stats.Fatal++
+	n.c.event(n, "fatal: %v", err)
 	n.crashed(Kill)
 	n.finishCrash(Kill)
 	if n.c.OnDown != nil {
@@ -335,6 +353,7 @@ func (n *Node) hook(op simfs.Op, name string) error {
 	}
 	n.dying = true
 	n.Stats.MidOpCrashes++
+	n.c.event(n, "crash inside disk call %s %s", op, name)
 	kind := n.armKind
 	n.c.loop.Trace().Record(n.c.loop.Now(), "node.crash.midop", int64(n.Index), int64(op), nil)
 	n.host.Crash()
@@ -359,6 +378,7 @@ func (n *Node) crashed(kind CrashKind) {
 	now := n.c.loop.Now()
 	n.armOps = 0
 	n.down = &crash{kind: kind, at: now, acked: n.acked}
+	n.c.event(n, "%s (logged up to op id %d, acknowledged up to %d)", kind, n.tl.last(), n.acked)
 	if kind == PowerLoss {
 		n.Stats.PowerLosses++
 	} else {
