@@ -3,7 +3,13 @@
 package sim
 
 import (
+	"flag"
+	"fmt"
+	"runtime"
+	"strings"
 	"testing"
+
+	"pgregory.net/rapid"
 )
 
 // TestChecksCatchBugs proves the checks can fail: with each deliberate
@@ -53,3 +59,66 @@ func TestChecksCatchBugs(t *testing.T) {
 		})
 	}
 }
+
+// TestRapidShrinksToTheBug shows what the rapid property does with a real
+// bug: acknowledging before the fsync under appendfsync always is found,
+// and the schedule shrinks to the one fault that exposes it (a power
+// loss soon after an acknowledgement).
+func TestRapidShrinksToTheBug(t *testing.T) {
+	if err := flag.Set("rapid.nofailfile", "true"); err != nil { // this failure is expected: keep no fail file
+		t.Fatal(err)
+	}
+	defer flag.Set("rapid.nofailfile", "false")
+	var minimal []Fault
+	var report string
+	tb := &recordingTB{name: t.Name()}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		rapid.Check(tb, func(rt *rapid.T) {
+			o, sched := rapidRun(rt, "fsync=always", "bug=ack-before-fsync", "bug-rate=0.5")
+			if res := RunChecked(o, sched, false); res.Failed() {
+				minimal, report = sched, describe(o, sched, res)
+				rt.Fatalf("%s", report)
+			}
+		})
+	}()
+	<-done
+	if !tb.failed || minimal == nil {
+		t.Fatalf("rapid did not find the bug:\n%s", strings.Join(tb.logs, "\n"))
+	}
+	t.Logf("minimal failing case:\n%s", report)
+	crashes := 0
+	for _, f := range minimal {
+		if f.Kind == PowerLoss || (f.Kind == MidOpCrash && f.Mode == 1) {
+			crashes++
+		}
+	}
+	if len(minimal) > 2 || crashes != 1 {
+		t.Fatalf("the schedule did not shrink to one power loss: %d faults", len(minimal))
+	}
+}
+
+// recordingTB lets rapid fail without failing the test.
+type recordingTB struct {
+	name   string
+	failed bool
+	logs   []string
+}
+
+func (r *recordingTB) Helper()      {}
+func (r *recordingTB) Name() string { return r.name }
+func (r *recordingTB) Logf(format string, args ...any) {
+	r.logs = append(r.logs, fmt.Sprintf(format, args...))
+}
+func (r *recordingTB) Log(args ...any)                   { r.logs = append(r.logs, fmt.Sprint(args...)) }
+func (r *recordingTB) Skipf(format string, args ...any)  { r.Logf(format, args...); r.SkipNow() }
+func (r *recordingTB) Skip(args ...any)                  { r.Log(args...); r.SkipNow() }
+func (r *recordingTB) SkipNow()                          { runtime.Goexit() }
+func (r *recordingTB) Errorf(format string, args ...any) { r.Logf(format, args...); r.failed = true }
+func (r *recordingTB) Error(args ...any)                 { r.Log(args...); r.failed = true }
+func (r *recordingTB) Fatalf(format string, args ...any) { r.Errorf(format, args...); r.FailNow() }
+func (r *recordingTB) Fatal(args ...any)                 { r.Error(args...); r.FailNow() }
+func (r *recordingTB) FailNow()                          { r.failed = true; runtime.Goexit() }
+func (r *recordingTB) Fail()                             { r.failed = true }
+func (r *recordingTB) Failed() bool                      { return r.failed }

@@ -205,6 +205,10 @@ func Run(o Options, cfg Config) *Result {
 	r.l.RunUntilDone(healAt+o.Liveness, r.wl.Idle)
 	r.wl.Final()
 	live := r.l.RunUntilDone(healAt+o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
+	r.recordEnd()
+	for _, v := range c.Violations() { // root causes first: a node that cannot load also fails liveness
+		res.Failures = append(res.Failures, Failure{v.Check, fmt.Sprintf("%s @%v: %s", v.Node, v.At, v.Msg)})
+	}
 	if !live {
 		var names []string
 		for _, g := range r.wl.Unfinished() {
@@ -213,11 +217,6 @@ func Run(o Options, cfg Config) *Result {
 		res.Failures = append(res.Failures, Failure{"liveness", fmt.Sprintf(
 			"%d key group(s) got no answer to their final transaction within %v of the heal: %v%s",
 			len(names), o.Liveness, names, r.downNodes())})
-	}
-
-	r.recordEnd()
-	for _, v := range c.Violations() {
-		res.Failures = append(res.Failures, Failure{v.Check, v.String()})
 	}
 	res.History = r.wl.History().Operations()
 	res.Cluster = c
