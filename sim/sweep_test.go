@@ -8,12 +8,12 @@ import (
 	"time"
 )
 
-// TestSweep is the sweep every `go test` runs: SIM_SEEDS seeds (default
-// 200) from SIM_FROM (default 1), each run twice (C6), every check on.
+// TestSweep is the sweep every `go test` runs: SIM_SWEEP_SEEDS seeds (default
+// 200) from SIM_SWEEP_FROM (default 1), each run twice (C6), every check on.
 // `make sim` runs a long one through cmd/opdis-sim.
 func TestSweep(t *testing.T) {
-	n := envInt(t, "SIM_SEEDS", 200)
-	from := envInt(t, "SIM_FROM", 1)
+	n := envInt(t, "SIM_SWEEP_SEEDS", 200)
+	from := envInt(t, "SIM_SWEEP_FROM", 1)
 	if testing.Short() {
 		n = min(n, 20)
 	}
