@@ -180,9 +180,10 @@ func Run(o Options, cfg Config) *Result {
 	for i := range r.armed {
 		r.armed[i] = -1
 	}
+	// Until replication every node is the master of its own shard.
 	r.wl = workload.New(r.l, r.net, r.src.Stream("workload"), workload.Config{
-		Nodes: o.Nodes, Addr: func(i int) string { return c.Node(i).Addr },
-		ClientsPerNode: o.ClientsPerNode, Groups: o.Groups, Keys: o.Keys,
+		Shards: o.Nodes, Addr: func(shard int) string { return c.Node(shard).Addr },
+		ClientsPerShard: o.ClientsPerNode, Groups: o.Groups, Keys: o.Keys,
 		Think: o.think(), Timeout: o.Timeout, MaxUnknown: MaxUnknown,
 		MultiPct: o.MultiPct, MSetPct: o.MSetPct,
 	})

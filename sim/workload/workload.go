@@ -3,8 +3,11 @@
 // MULTI/EXEC inside one hash-tag key group) with unique values, and record
 // what they saw in a porcupine history.
 //
-// Each node owns its own key groups and its own clients (at most 8, so at
-// most 8 clients ever touch a key). A request that times out or whose
+// The keyspace is split into shards, each with its own key groups and its
+// own clients (at most 8, so at most 8 clients ever touch a key); Addr
+// says where a shard's clients connect, and is asked again at every
+// reconnection. Until replication, every node is the master of one shard;
+// with it, a single shard follows whichever node is master. A request that times out or whose
 // connection breaks has an unknown outcome: it stays open forever in the
 // history and the client continues under a new id. A group that collects
 // MaxUnknown open writes is retired and replaced by a fresh one, which
@@ -34,16 +37,16 @@ import (
 
 // Config shapes the workload.
 type Config struct {
-	Nodes          int
-	Addr           func(node int) string // where node's clients connect
-	ClientsPerNode int                   // 1..8
-	Groups         int                   // active key groups per node
-	Keys           int                   // keys per group, 1..3
-	Think          time.Duration         // mean pause between a client's operations
-	Timeout        time.Duration         // a request unanswered this long is abandoned
-	MaxUnknown     int                   // open unknown writes per group before it is retired
-	MultiPct       int                   // share of MULTI/EXEC transactions, percent
-	MSetPct        int                   // share of MSET, percent
+	Shards          int
+	Addr            func(shard int) string // where the shard's clients connect now
+	ClientsPerShard int                    // 1..8
+	Groups          int                    // active key groups per shard
+	Keys            int                    // keys per group, 1..3
+	Think           time.Duration          // mean pause between a client's operations
+	Timeout         time.Duration          // a request unanswered this long is abandoned
+	MaxUnknown      int                    // open unknown writes per group before it is retired
+	MultiPct        int                    // share of MULTI/EXEC transactions, percent
+	MSetPct         int                    // share of MSET, percent
 }
 
 // Stats count what the clients did.
@@ -52,10 +55,10 @@ type Stats struct {
 	FinalRetries                                  int
 }
 
-// Group is a key group: keys sharing a hash tag, owned by one node.
+// Group is a key group: keys sharing a hash tag, in one shard.
 type Group struct {
 	Name    string
-	Node    int
+	Shard   int
 	Keys    []string
 	unknown int
 	retired bool
@@ -70,7 +73,7 @@ type Workload struct {
 	cfg     Config
 	hist    model.History
 	groups  []*Group   // every group ever used, in creation order
-	active  [][]*Group // per node
+	active  [][]*Group // per shard
 	clients []*client
 	nextG   []int
 	stopped bool
@@ -79,22 +82,22 @@ type Workload struct {
 
 // New creates the clients; Start sets them going.
 func New(l *loop.Loop, net *simnet.Net, rnd *rand.Rand, cfg Config) *Workload {
-	w := &Workload{loop: l, net: net, rnd: rnd, cfg: cfg, active: make([][]*Group, cfg.Nodes), nextG: make([]int, cfg.Nodes)}
-	for n := 0; n < cfg.Nodes; n++ {
+	w := &Workload{loop: l, net: net, rnd: rnd, cfg: cfg, active: make([][]*Group, cfg.Shards), nextG: make([]int, cfg.Shards)}
+	for sh := 0; sh < cfg.Shards; sh++ {
 		for g := 0; g < cfg.Groups; g++ {
-			w.active[n] = append(w.active[n], w.newGroup(n))
+			w.active[sh] = append(w.active[sh], w.newGroup(sh))
 		}
-		for i := 0; i < cfg.ClientsPerNode; i++ {
+		for i := 0; i < cfg.ClientsPerShard; i++ {
 			idx := len(w.clients)
-			w.clients = append(w.clients, &client{w: w, host: "c" + strconv.Itoa(idx+1), node: n, id: w.hist.NewClient()})
+			w.clients = append(w.clients, &client{w: w, host: "c" + strconv.Itoa(idx+1), shard: sh, id: w.hist.NewClient()})
 		}
 	}
 	return w
 }
 
-func (w *Workload) newGroup(node int) *Group {
-	w.nextG[node]++
-	g := &Group{Name: fmt.Sprintf("n%dg%d", node+1, w.nextG[node]), Node: node}
+func (w *Workload) newGroup(shard int) *Group {
+	w.nextG[shard]++
+	g := &Group{Name: fmt.Sprintf("s%dg%d", shard+1, w.nextG[shard]), Shard: shard}
 	for k := 0; k < w.cfg.Keys; k++ {
 		g.Keys = append(g.Keys, "{"+g.Name+"}"+string(rune('a'+k)))
 	}
@@ -137,23 +140,24 @@ func (w *Workload) Hosts() []string {
 	return hs
 }
 
-// HostsOf are the hosts of node's clients.
-func (w *Workload) HostsOf(node int) []string {
+// HostsOf are the hosts of a shard's clients.
+func (w *Workload) HostsOf(shard int) []string {
 	var hs []string
 	for _, c := range w.clients {
-		if c.node == node {
+		if c.shard == shard {
 			hs = append(hs, c.host)
 		}
 	}
 	return hs
 }
 
-// Restore records that node restarted with vals in memory, for every
-// group it owns (fsync policies that may lose acknowledged writes).
-func (w *Workload) Restore(node int, vals map[string]string) {
+// Restore records that the shard's node restarted with vals in memory,
+// for every group of the shard (fsync policies that may lose acknowledged
+// writes).
+func (w *Workload) Restore(shard int, vals map[string]string) {
 	at := w.hist.Stamp(int64(w.loop.Now()))
 	for _, g := range w.groups {
-		if g.Node == node {
+		if g.Shard == shard {
 			w.hist.Add(w.hist.NewClient(), model.RestoreOf(g.Keys, vals), model.Replied(), at, at)
 		}
 	}
@@ -165,13 +169,13 @@ func (w *Workload) think() time.Duration {
 
 // client is one connection's worth of sequential requests.
 type client struct {
-	w    *Workload
-	host string
-	node int
-	id   int // history client id
-	conn *simclient.Client
-	busy bool
-	seq  int
+	w     *Workload
+	host  string
+	shard int
+	id    int // history client id
+	conn  *simclient.Client
+	busy  bool
+	seq   int
 }
 
 func (c *client) next() {
@@ -183,7 +187,7 @@ func (c *client) next() {
 		}
 		return
 	}
-	g := w.active[c.node][w.rnd.IntN(len(w.active[c.node]))]
+	g := w.active[c.shard][w.rnd.IntN(len(w.active[c.shard]))]
 	c.do(g, w.input(c, g), func(ok bool) {
 		pause := w.think()
 		if !ok {
@@ -198,7 +202,7 @@ func (c *client) next() {
 func (c *client) do(g *Group, in model.Input, done func(ok bool)) {
 	w := c.w
 	if c.conn == nil || c.conn.Err() != nil {
-		conn, err := simclient.Dial(w.net, c.host, w.cfg.Addr(c.node))
+		conn, err := simclient.Dial(w.net, c.host, w.cfg.Addr(c.shard))
 		if err != nil {
 			panic(err) // only a malformed address fails at once
 		}
@@ -259,10 +263,10 @@ func (w *Workload) retire(g *Group) {
 	if w.stopped {
 		return // no new group now: Final covers the groups that exist
 	}
-	act := w.active[g.Node]
+	act := w.active[g.Shard]
 	for i, x := range act {
 		if x == g {
-			act[i] = w.newGroup(g.Node)
+			act[i] = w.newGroup(g.Shard)
 		}
 	}
 }
@@ -370,18 +374,18 @@ func toReply(v wire.Value) model.Reply {
 }
 
 // Final sends, for every group ever used, a transaction that reads all
-// its keys and then writes one, through a fresh client per node, retrying
+// its keys and then writes one, through a fresh client per shard, retrying
 // (under new client ids) until it is answered. Done reports when every
 // group's transaction has completed; Unfinished lists those that have not.
 func (w *Workload) Final() {
-	for n := 0; n < w.cfg.Nodes; n++ {
+	for sh := 0; sh < w.cfg.Shards; sh++ {
 		var gs []*Group
 		for _, g := range w.groups {
-			if g.Node == n {
+			if g.Shard == sh {
 				gs = append(gs, g)
 			}
 		}
-		c := &client{w: w, host: "final" + strconv.Itoa(n+1), node: n, id: w.hist.NewClient()}
+		c := &client{w: w, host: "final" + strconv.Itoa(sh+1), shard: sh, id: w.hist.NewClient()}
 		w.clients = append(w.clients, c)
 		c.final(gs)
 	}
