@@ -23,7 +23,9 @@ package sim
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -211,13 +213,19 @@ func Run(o Options, cfg Config) *Result {
 		res.Failures = append(res.Failures, Failure{v.Check, fmt.Sprintf("%s @%v: %s", v.Node, v.At, v.Msg)})
 	}
 	if !live {
-		var names []string
+		var names, why []string
 		for _, g := range r.wl.Unfinished() {
 			names = append(names, g.Name)
+			if g.LastErr != "" && !slices.Contains(why, g.LastErr) {
+				why = append(why, g.LastErr)
+			}
 		}
-		res.Failures = append(res.Failures, Failure{"liveness", fmt.Sprintf(
-			"%d key group(s) got no answer to their final transaction within %v of the heal: %v%s",
-			len(names), o.Liveness, names, r.downNodes())})
+		msg := fmt.Sprintf("%d key group(s) got no answer to their final transaction within %v of the heal: %v%s",
+			len(names), o.Liveness, names, r.downNodes())
+		if len(why) > 0 {
+			msg += "; last refusals: " + strings.Join(why, " | ")
+		}
+		res.Failures = append(res.Failures, Failure{"liveness", msg})
 	}
 	res.History = r.wl.History().Operations()
 	res.Cluster = c

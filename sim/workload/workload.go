@@ -62,7 +62,8 @@ type Group struct {
 	Keys    []string
 	unknown int
 	retired bool
-	final   bool // its final transaction completed
+	final   bool   // its final transaction completed
+	LastErr string // why its latest final attempt failed
 }
 
 // Workload is the set of clients.
@@ -169,13 +170,14 @@ func (w *Workload) think() time.Duration {
 
 // client is one connection's worth of sequential requests.
 type client struct {
-	w     *Workload
-	host  string
-	shard int
-	id    int // history client id
-	conn  *simclient.Client
-	busy  bool
-	seq   int
+	w       *Workload
+	host    string
+	shard   int
+	id      int // history client id
+	conn    *simclient.Client
+	busy    bool
+	seq     int
+	lastErr string // why the latest request failed ("" if it did not)
 }
 
 func (c *client) next() {
@@ -226,6 +228,12 @@ func (c *client) do(g *Group, in model.Input, done func(ok bool)) {
 		finished = true
 		c.busy = false
 		timer.Stop()
+		c.lastErr = ""
+		if err != nil {
+			c.lastErr = err.Error()
+		} else if notRun(out) {
+			c.lastErr = out.Replies[0].Str
+		}
 		switch {
 		case err == nil && notRun(out):
 			w.Stats.Dropped++
@@ -338,13 +346,23 @@ func send(c *simclient.Client, in model.Input, done func(model.Output, error)) {
 		}
 		c.Do(func(v wire.Value, err error) { done(model.Replied(toReply(v)), err) }, args...)
 	case model.Multi:
-		c.Do(func(wire.Value, error) {}, "MULTI")
+		var queueErr string // why a command was not queued (it makes EXEC abort)
+		onQueued := func(v wire.Value, err error) {
+			if err == nil && v.Kind == wire.Error && queueErr == "" {
+				queueErr = v.Str
+			}
+		}
+		c.Do(onQueued, "MULTI")
 		for _, cmd := range in.Cmds {
-			c.Do(func(wire.Value, error) {}, cmd.Args()...)
+			c.Do(onQueued, cmd.Args()...)
 		}
 		c.Do(func(v wire.Value, err error) {
 			if err == nil && v.Kind != wire.Array {
-				done(model.Replied(toReply(v)), nil) // EXECABORT, or an error before EXEC ran
+				r := toReply(v) // EXECABORT, or an error before EXEC ran
+				if queueErr != "" {
+					r.Str += " (" + queueErr + ")"
+				}
+				done(model.Replied(r), nil)
 				return
 			}
 			var out model.Output
@@ -403,6 +421,7 @@ func (c *client) final(gs []*Group) {
 	}
 	cmds = append(cmds, model.Cmd{Op: model.Append, Key: g.Keys[0], Arg: ",final"})
 	c.do(g, model.MultiOf(cmds...), func(ok bool) {
+		g.LastErr = c.lastErr
 		if ok {
 			g.final = true
 			c.final(gs[1:])
