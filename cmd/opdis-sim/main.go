@@ -41,7 +41,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", runtime.GOMAXPROCS(0), "seeds run in parallel")
 	twice := fs.Bool("twice", true, "run every seed twice and compare the event hashes (C6)")
 	artifacts := fs.String("artifacts", "sim-artifacts", "write a failing seed's artifacts under `DIR`/seed-N (empty: none)")
-	quiet := fs.Bool("q", false, "no progress bar")
+	quiet := fs.Bool("q", false, "no progress report")
 	var overrides []string
 	for _, o := range sim.OptionNames() {
 		name := o[0]
@@ -105,7 +105,18 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "opdis-sim: -seeds: %v\n", err)
 		return 2
 	}
-	return r.sweep(from, to, overrides, *workers, *twice, !*quiet)
+	return r.sweep(from, to, overrides, *workers, *twice, !*quiet, isTerminal(stderr))
+}
+
+// isTerminal reports whether w is a terminal (the progress bar redraws
+// itself there; elsewhere progress is a line every tenth of the sweep).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 func parseRange(s string) (uint64, uint64, error) {
@@ -170,7 +181,7 @@ func (r *reporter) fail(res *sim.Result) {
 	fmt.Fprintf(r.out, "  artifacts: %s\n", dir)
 }
 
-func (r *reporter) sweep(from, to uint64, overrides []string, workers int, twice, bar bool) int {
+func (r *reporter) sweep(from, to uint64, overrides []string, workers int, twice, report, tty bool) int {
 	total := int(to - from + 1)
 	start := time.Now()
 	var lastDraw time.Time
@@ -178,18 +189,22 @@ func (r *reporter) sweep(from, to uint64, overrides []string, workers int, twice
 		From: from, To: to, Overrides: overrides, Workers: workers, Twice: twice,
 		OnResult: func(res *sim.Result, done, failed int) {
 			if res.Failed() {
-				if bar {
+				if report && tty {
 					fmt.Fprint(r.errOut, "\r\033[K")
 				}
 				r.fail(res)
 			}
-			if bar && (time.Since(lastDraw) > 100*time.Millisecond || done == total) {
+			switch {
+			case !report:
+			case tty && (time.Since(lastDraw) > 100*time.Millisecond || done == total):
 				lastDraw = time.Now()
 				fmt.Fprintf(r.errOut, "\r%s", progress(done, total, failed, time.Since(start)))
+			case !tty && (done*10/total != (done-1)*10/total || done == total):
+				fmt.Fprintln(r.errOut, progress(done, total, failed, time.Since(start)))
 			}
 		},
 	})
-	if bar {
+	if report && tty {
 		fmt.Fprintln(r.errOut)
 	}
 	if err != nil {

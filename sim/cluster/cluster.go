@@ -339,8 +339,10 @@ func (n *Node) CrashAfterOps(k int, kind CrashKind) {
 	n.armOps, n.armKind = k, kind
 }
 
-// hook is the FS hook that carries out CrashAfterOps.
+// hook sees every disk call: it folds it into the trace (so C6 also
+// compares what nodes did to their disks) and carries out CrashAfterOps.
 func (n *Node) hook(op simfs.Op, name string) error {
+	n.c.loop.Trace().Record(n.c.loop.Now(), "fs", int64(n.Index), int64(op), []byte(name))
 	if n.dying {
 		return errDead
 	}
