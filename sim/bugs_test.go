@@ -33,13 +33,16 @@ func TestChecksCatchBugs(t *testing.T) {
 		{"lost-write", "0.002", nil},
 	} {
 		t.Run(bug.site, func(t *testing.T) {
-			first, caught := 0, map[string]int{}
-			for seed := uint64(1); seed <= 200; seed++ {
-				o := Draw(seed)
-				if err := o.Apply(append(bug.overrides, "bug="+bug.site, "bug-rate="+bug.rate)); err != nil {
-					t.Fatal(err)
-				}
-				res := Run(o, Config{})
+			overrides := append(bug.overrides, "bug="+bug.site, "bug-rate="+bug.rate)
+			sr, err := Sweep(SweepConfig{From: 1, To: 200, Overrides: overrides})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(sr.Failed) == 0 {
+				t.Fatalf("%s: 200 seeds and no check failed", bug.site)
+			}
+			caught := map[string]int{}
+			for _, res := range sr.Failed {
 				seen := map[string]bool{}
 				for _, f := range res.Failures {
 					if !seen[f.Check] {
@@ -47,15 +50,10 @@ func TestChecksCatchBugs(t *testing.T) {
 						caught[f.Check]++
 					}
 				}
-				if res.Failed() && first == 0 {
-					first = int(seed)
-					t.Logf("first caught by seed %d: %s\n  %s", seed, o.Repro(), res.Failures[0])
-				}
 			}
-			t.Logf("seeds (of 200) failing each check: %v", caught)
-			if first == 0 {
-				t.Errorf("%s: 200 seeds and no check failed", bug.site)
-			}
+			first := sr.Failed[0]
+			t.Logf("%d of 200 seeds failed (seeds per check: %v); the first, seed %d: %s\n  %s",
+				len(sr.Failed), caught, first.Options.Seed, first.Options.Repro(), first.Failures[0])
 		})
 	}
 }

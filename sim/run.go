@@ -52,7 +52,7 @@ type Config struct {
 	Trace *trace.Trace
 	// NoCheck skips the porcupine check (the determinism re-run).
 	NoCheck bool
-	// CheckTimeout bounds the porcupine check (default 30s).
+	// CheckTimeout bounds the porcupine check (default CheckTimeout).
 	CheckTimeout time.Duration
 	// Logs keeps the nodes' log lines for artifacts.
 	Logs bool
@@ -461,7 +461,7 @@ func (r *runner) collectStats() {
 // check runs porcupine on the history.
 func (r *runner) check(res *Result, timeout time.Duration) {
 	if timeout == 0 {
-		timeout = 30 * time.Second
+		timeout = CheckTimeout
 	}
 	ok := porcupine.CheckOperationsTimeout(model.Model(), res.History, timeout)
 	switch ok {
