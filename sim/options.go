@@ -230,7 +230,13 @@ var options = []option{
 	rateOpt("purge", "PURGEAOFTO per second", func(o *Options) *float64 { return &o.PurgeAOF }),
 	{name: "bug", help: "deliberate node fault site (simbugs builds): ack-before-fsync, lose-aof-entry, lost-write",
 		get: func(o *Options) string { return o.Bug },
-		set: func(o *Options, v string) error { o.Bug = v; return nil }},
+		set: func(o *Options, v string) error {
+			if v != "" && !BugsCompiled {
+				return fmt.Errorf("the node's fault sites are compiled in only with the simbugs tag (go run -tags simbugs ./cmd/opdis-sim …)")
+			}
+			o.Bug = v
+			return nil
+		}},
 	{name: "bug-rate", help: "probability the bug site fires when reached",
 		get: func(o *Options) string { return strconv.FormatFloat(o.BugRate, 'g', 4, 64) },
 		set: func(o *Options, v string) error {
@@ -300,10 +306,11 @@ func (o Options) String() string {
 // Repro is the command that replays the run: the seed and the overrides.
 func (o Options) Repro() string {
 	var b strings.Builder
-	b.WriteString("go run ./cmd/opdis-sim")
+	b.WriteString("go run")
 	if o.Bug != "" {
 		b.WriteString(" -tags simbugs")
 	}
+	b.WriteString(" ./cmd/opdis-sim")
 	fmt.Fprintf(&b, " -seed=%d", o.Seed)
 	for _, ov := range o.overrides {
 		name, value, _ := strings.Cut(ov, "=")
