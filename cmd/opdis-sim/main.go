@@ -164,11 +164,9 @@ func (r *reporter) one(seed uint64, overrides []string, twice bool) int {
 func (r *reporter) fail(res *sim.Result) {
 	o := res.Options
 	f := res.Failures[0]
-	first, _, _ := strings.Cut(f.Msg, "\n")
-	fmt.Fprintf(r.out, "FAIL seed=%d check=%s %s | repro: %s | options: %s\n", o.Seed, f.Check, first, o.Repro(), o)
+	fmt.Fprintf(r.out, "FAIL seed=%d check=%s %s | repro: %s | options: %s\n", o.Seed, f.Check, oneLine(f.Msg), o.Repro(), o)
 	for _, f := range res.Failures[1:] {
-		first, _, _ := strings.Cut(f.Msg, "\n")
-		fmt.Fprintf(r.out, "  also %s: %s\n", f.Check, first)
+		fmt.Fprintf(r.out, "  also %s: %s\n", f.Check, oneLine(f.Msg))
 	}
 	if r.artifacts == "" {
 		return
@@ -221,6 +219,16 @@ func (r *reporter) sweep(from, to uint64, overrides []string, workers int, twice
 		return 1
 	}
 	return 0
+}
+
+// oneLine folds a multi-line message onto one line of bounded length (the
+// artifacts' README.txt has it whole).
+func oneLine(s string) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 400 {
+		s = string(r[:400]) + "…"
+	}
+	return s
 }
 
 func progress(done, total, failed int, el time.Duration) string {
