@@ -26,22 +26,18 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/anishathalye/porcupine"
 
-	"opdis/model"
 	"opdis/node"
 	"opdis/sim/cluster"
 	"opdis/sim/loop"
 	"opdis/sim/rng"
 	"opdis/sim/simclient"
-	"opdis/sim/simfs"
 	"opdis/sim/simnet"
 	"opdis/sim/trace"
 	"opdis/sim/workload"
-	"opdis/wire"
 )
 
 // Config chooses what a run does besides simulating.
@@ -120,21 +116,6 @@ func (s *Stats) Add(o Stats) {
 	s.CheckTime += o.CheckTime
 }
 
-// diskFaults are the disk faults a DiskFault picks from (Mode).
-var diskFaults = []struct {
-	name  string
-	fault simfs.Fault
-}{
-	{"short write ENOSPC", simfs.Fault{Op: simfs.OpWrite, Err: syscall.ENOSPC, Short: true}},
-	{"write ENOSPC", simfs.Fault{Op: simfs.OpWrite, Err: syscall.ENOSPC}},
-	{"write EIO", simfs.Fault{Op: simfs.OpWrite, Err: syscall.EIO}},
-	{"fsync EIO", simfs.Fault{Op: simfs.OpSync, Err: syscall.EIO}},
-	{"create ENOSPC", simfs.Fault{Op: simfs.OpCreate, Err: syscall.ENOSPC}},
-	{"rename EIO", simfs.Fault{Op: simfs.OpRename, Err: syscall.EIO}},
-	{"dir fsync EIO", simfs.Fault{Op: simfs.OpSyncDir, Err: syscall.EIO}},
-	{"read EIO", simfs.Fault{Op: simfs.OpReadAt, Err: syscall.EIO}},
-}
-
 // runner is one run in progress.
 type runner struct {
 	o       Options
@@ -150,7 +131,9 @@ type runner struct {
 	stats   Stats
 }
 
-// Run runs the options once.
+// Run runs the options once: the fault phase (Duration of simulated
+// time with the schedule's faults), the heal, the liveness phase, then
+// the checks.
 func Run(o Options, cfg Config) *Result {
 	sched := cfg.Schedule
 	if sched == nil {
@@ -161,22 +144,51 @@ func Run(o Options, cfg Config) *Result {
 	if tr == nil {
 		tr = trace.New(trace.Options{})
 	}
+	r, err := newRunner(o, tr, cfg.Logs)
+	if err != nil {
+		res.Failures = append(res.Failures, Failure{"setup", err.Error()})
+		return res
+	}
+	r.faultPhase(sched)
+	live := r.livenessPhase()
+	r.recordEnd()
+
+	for _, v := range r.c.Violations() { // root causes first: a node that cannot load also fails liveness
+		res.Failures = append(res.Failures, Failure{v.Check, fmt.Sprintf("%s @%v: %s", v.Node, v.At, v.Msg)})
+	}
+	if !live {
+		res.Failures = append(res.Failures, Failure{"liveness", r.notLive()})
+	}
+	res.History = r.wl.History().Operations()
+	res.Cluster = r.c
+	res.TraceSum, res.Events, res.SimTime = tr.Sum(), tr.Len(), r.l.Now()
+	r.collectStats()
+	if !cfg.NoCheck {
+		start := time.Now()
+		r.check(res, cfg.CheckTimeout)
+		r.stats.CheckTime = time.Since(start)
+	}
+	res.Stats = r.stats
+	return res
+}
+
+func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed)}
 	r.restart = r.src.Stream("restart")
 	r.net = simnet.New(r.l, r.src.Stream("net"), simnet.LinkConfig{
 		Latency:    simnet.Dist{Min: o.LatencyMin, Mean: o.LatencyMean, Max: o.LatencyMin + 50*time.Millisecond},
 		MaxSegment: o.MaxSegment,
 	})
-	ccfg := cluster.Config{
+	c, err := cluster.New(r.l, r.net, r.src, cluster.Config{
 		Nodes: o.Nodes, NodeConfig: o.nodeConfig, FlushDelay: o.FlushDelay,
-		EverysecWindow: EverysecWindow, Bug: bugFunc(o, r.src.Stream("bug")), Logs: cfg.Logs,
-	}
-	c, err := cluster.New(r.l, r.net, r.src, ccfg)
+		EverysecWindow: EverysecWindow, Bug: bugFunc(o, r.src.Stream("bug")), Logs: logs,
+	})
 	if err != nil {
-		res.Failures = append(res.Failures, Failure{"setup", err.Error()})
-		return res
+		return nil, err
 	}
 	r.c = c
+	c.OnDown = r.onDown
+	c.OnUp = r.onUp
 	r.admin = make([]*simclient.Client, o.Nodes)
 	r.armed = make([]time.Duration, o.Nodes)
 	for i := range r.armed {
@@ -189,55 +201,47 @@ func Run(o Options, cfg Config) *Result {
 		Think: o.think(), Timeout: o.Timeout, MaxUnknown: MaxUnknown,
 		MultiPct: o.MultiPct, MSetPct: o.MSetPct,
 	})
-	c.OnDown = r.onDown
-	c.OnUp = r.onUp
+	return r, nil
+}
 
+// faultPhase runs the workload and the schedule's faults for Duration.
+func (r *runner) faultPhase(sched []Fault) {
 	for _, f := range sched {
-		if f.At < o.Duration && f.Node < o.Nodes {
+		if f.At < r.o.Duration && f.Node < r.o.Nodes {
 			r.l.At(f.At, "fault."+f.Kind.String(), func() { r.apply(f) })
 		}
 	}
 	r.wl.Start()
-	r.l.RunUntil(o.Duration)
+	r.l.RunUntil(r.o.Duration)
+}
 
-	// Heal: no more faults; every node up, every link whole; then every
-	// group must answer.
+// livenessPhase heals everything — no more faults, every node up, every
+// link whole — lets the clients finish, then requires every key group
+// to answer its final transaction within Liveness.
+func (r *runner) livenessPhase() bool {
 	r.heal()
 	healAt := r.l.Now()
 	r.wl.Stop()
-	r.l.RunUntilDone(healAt+o.Liveness, r.wl.Idle)
+	r.l.RunUntilDone(healAt+r.o.Liveness, r.wl.Idle)
 	r.wl.Final()
-	live := r.l.RunUntilDone(healAt+o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
-	r.recordEnd()
-	for _, v := range c.Violations() { // root causes first: a node that cannot load also fails liveness
-		res.Failures = append(res.Failures, Failure{v.Check, fmt.Sprintf("%s @%v: %s", v.Node, v.At, v.Msg)})
-	}
-	if !live {
-		var names, why []string
-		for _, g := range r.wl.Unfinished() {
-			names = append(names, g.Name)
-			if g.LastErr != "" && !slices.Contains(why, g.LastErr) {
-				why = append(why, g.LastErr)
-			}
+	return r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
+}
+
+// notLive describes a failed liveness phase.
+func (r *runner) notLive() string {
+	var names, why []string
+	for _, g := range r.wl.Unfinished() {
+		names = append(names, g.Name)
+		if g.LastErr != "" && !slices.Contains(why, g.LastErr) {
+			why = append(why, g.LastErr)
 		}
-		msg := fmt.Sprintf("%d key group(s) got no answer to their final transaction within %v of the heal: %v%s",
-			len(names), o.Liveness, names, r.downNodes())
-		if len(why) > 0 {
-			msg += "; last refusals: " + strings.Join(why, " | ")
-		}
-		res.Failures = append(res.Failures, Failure{"liveness", msg})
 	}
-	res.History = r.wl.History().Operations()
-	res.Cluster = c
-	res.TraceSum, res.Events, res.SimTime = tr.Sum(), tr.Len(), r.l.Now()
-	r.collectStats()
-	if !cfg.NoCheck {
-		start := time.Now()
-		r.check(res, cfg.CheckTimeout)
-		r.stats.CheckTime = time.Since(start)
+	msg := fmt.Sprintf("%d key group(s) got no answer to their final transaction within %v of the heal: %v%s",
+		len(names), r.o.Liveness, names, r.downNodes())
+	if len(why) > 0 {
+		msg += "; last refusals: " + strings.Join(why, " | ")
 	}
-	res.Stats = r.stats
-	return res
+	return msg
 }
 
 // MaxUnknown is how many writes with unknown outcomes a key group
@@ -273,209 +277,4 @@ func bugFunc(o Options, r *rand.Rand) func(string) bool {
 		return nil
 	}
 	return func(site string) bool { return site == o.Bug && r.Float64() < o.BugRate }
-}
-
-func (r *runner) onDown(n *cluster.Node) {
-	d := r.armed[n.Index]
-	if d < 0 {
-		d = time.Duration(r.restart.Int64N(int64(r.o.RestartMax) + 1))
-	}
-	r.armed[n.Index] = -1
-	if r.healed {
-		d = 0
-	}
-	r.l.After(d, "node.restart", func() { n.Restart() })
-}
-
-// onUp records, where the fsync policy allows acknowledged writes to be
-// lost, the state the node came back with.
-func (r *runner) onUp(n *cluster.Node) {
-	if r.o.Fsync == "always" || n.Node() == nil {
-		return
-	}
-	vals, err := cluster.Dataset(n.Node())
-	if err == nil {
-		r.wl.Restore(n.Index, vals)
-	}
-}
-
-func (r *runner) heal() {
-	r.healed = true
-	r.l.Trace().Record(r.l.Now(), "heal", 0, 0, nil)
-	r.net.HealAll()
-	for _, n := range r.c.Nodes() {
-		n.FS.ClearFaults()
-		n.Clock.SetDrift(0)
-		if r.o.HealRestart && n.Up() && n.DiskFailed() {
-			// A node that hit a disk error refuses writes until its log is
-			// reopened: the operator restarts it (see Options.HealRestart).
-			r.stats.HealRestarts++
-			n.Crash(cluster.Kill)
-		}
-		n.Restart() // a node still dying restarts through onDown
-	}
-}
-
-func (r *runner) downNodes() string {
-	s := ""
-	for _, n := range r.c.Nodes() {
-		if n.Down() {
-			s += " " + n.Name
-		}
-	}
-	if s != "" {
-		return " (down:" + s + ")"
-	}
-	return ""
-}
-
-// apply carries out one fault.
-func (r *runner) apply(f Fault) {
-	if r.healed {
-		return
-	}
-	n := r.c.Node(f.Node)
-	hosts := r.wl.HostsOf(f.Node)
-	if f.Peer >= 0 && len(hosts) > 0 {
-		hosts = hosts[f.Peer%len(hosts):][:1]
-	}
-	switch f.Kind {
-	case Kill, PowerLoss:
-		if n.Up() {
-			kind := cluster.Kill
-			if f.Kind == PowerLoss {
-				kind = cluster.PowerLoss
-			}
-			n.Crash(kind)
-			r.l.After(f.Dur, "node.restart", func() { n.Restart() })
-		}
-	case MidOpCrash:
-		kind := cluster.Kill
-		if f.Mode == 1 {
-			kind = cluster.PowerLoss
-		}
-		if n.Up() {
-			n.CrashAfterOps(int(f.Arg), kind)
-			r.armed[f.Node] = f.Dur
-		}
-	case Partition:
-		r.partition(n.Name, hosts, f)
-	case Clog:
-		for _, h := range hosts {
-			r.net.ClogBoth(n.Name, h, f.Dur)
-		}
-	case Reset:
-		for _, h := range hosts {
-			r.net.ResetBetween(n.Name, h)
-		}
-	case DiskFault:
-		if n.Up() { // a crash clears pending faults; the disk is fine again at restart
-			ft := diskFaults[f.Mode%len(diskFaults)].fault
-			ft.Count = int(f.Arg)
-			n.FS.Inject(ft)
-		}
-	case ClockJump:
-		n.Clock.Jump(time.Duration(f.Arg) * time.Millisecond)
-	case ClockDrift:
-		n.Clock.SetDrift(f.Arg)
-	case Snapshot:
-		r.adminDo(f.Node, "BGSAVE")
-	case AOFFlush:
-		r.adminDo(f.Node, "AOFFLUSH")
-	case PurgeAOF:
-		if nd := n.Node(); nd != nil {
-			r.adminDo(f.Node, "PURGEAOFTO", strconv.FormatInt(max(1, nd.NextOpID()-f.Arg), 10))
-		}
-	}
-}
-
-func (r *runner) partition(node string, hosts []string, f Fault) {
-	mode := simnet.Hold
-	if f.Mode == 1 {
-		mode = simnet.Drop
-	}
-	for _, h := range hosts {
-		switch f.Mode {
-		case 2:
-			r.net.PartitionOneWay(node, h, simnet.Hold)
-		case 3:
-			r.net.PartitionOneWay(h, node, simnet.Hold)
-		default:
-			r.net.Partition(node, h, mode)
-		}
-	}
-	r.l.After(f.Dur, "fault.heal", func() {
-		for _, h := range hosts {
-			r.net.Heal(node, h)
-		}
-	})
-}
-
-// adminDo sends an administrative command to a node; the reply does not
-// matter (the node may be down, or refuse).
-func (r *runner) adminDo(i int, args ...string) {
-	c := r.admin[i]
-	if c == nil || c.Err() != nil {
-		var err error
-		c, err = simclient.Dial(r.net, "admin", r.c.Node(i).Addr)
-		if err != nil {
-			return
-		}
-		r.admin[i] = c
-	}
-	c.Do(func(wire.Value, error) {}, args...)
-}
-
-// recordEnd folds every node's final files into the trace, so two runs
-// that differ only on disk still differ (C6).
-func (r *runner) recordEnd() {
-	tr := r.l.Trace()
-	for _, n := range r.c.Nodes() {
-		names, _ := n.FS.List()
-		for _, name := range names {
-			data, _ := n.FS.ReadFile(name)
-			tr.Record(r.l.Now(), "end.file", int64(n.Index), int64(len(data)), append([]byte(name+"\x00"), data...))
-		}
-	}
-}
-
-func (r *runner) collectStats() {
-	s := &r.stats
-	ws := r.wl.Stats
-	s.Ops, s.OK, s.Unknown, s.Dropped, s.Timeouts, s.Retired = ws.Sent, ws.OK, ws.Unknown, ws.Dropped, ws.Timeouts, ws.Retired
-	for _, n := range r.c.Nodes() {
-		ns := n.Stats
-		s.Kills += ns.Kills
-		s.PowerLosses += ns.PowerLosses
-		s.MidOpCrashes += ns.MidOpCrashes
-		s.Fatal += ns.Fatal
-		s.Restarts += ns.Restarts
-		s.TornRepairs += ns.TornRepairs
-		s.Splits += ns.Splits
-		s.Snapshots += ns.Snapshots
-		s.LostEntries += ns.LostEntries
-		s.DiskFaults += n.FS.Stats().Faults
-	}
-}
-
-// check runs porcupine on the history.
-func (r *runner) check(res *Result, timeout time.Duration) {
-	if timeout == 0 {
-		timeout = CheckTimeout
-	}
-	ok := porcupine.CheckOperationsTimeout(model.Model(), res.History, timeout)
-	switch ok {
-	case porcupine.Ok:
-		return
-	case porcupine.Unknown:
-		res.Failures = append(res.Failures, Failure{"unverified", fmt.Sprintf("porcupine gave up after %v: the history is neither proven linearizable nor not", timeout)})
-		return
-	}
-	for _, part := range model.Partition(res.History) {
-		if !porcupine.CheckOperations(model.Model(), part) {
-			g := model.Group(part[0].Input.(model.Input).Cmds[0].Key)
-			res.BadGroups = append(res.BadGroups, g)
-		}
-	}
-	res.Failures = append(res.Failures, Failure{"C1", fmt.Sprintf("the history of key group(s) %v is not linearizable (%d operations in all)", res.BadGroups, len(res.History))})
 }
