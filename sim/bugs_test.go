@@ -60,8 +60,8 @@ func TestChecksCatchBugs(t *testing.T) {
 
 // TestRapidShrinksToTheBug shows what the rapid property does with a real
 // bug: acknowledging before the fsync under appendfsync always is found,
-// and the schedule shrinks to the one fault that exposes it (a power
-// loss soon after an acknowledgement).
+// and the schedule shrinks to the one fault that exposes it (a power loss
+// soon after an acknowledgement).
 func TestRapidShrinksToTheBug(t *testing.T) {
 	if err := flag.Set("rapid.nofailfile", "true"); err != nil { // this failure is expected: keep no fail file
 		t.Fatal(err)
@@ -77,7 +77,7 @@ func TestRapidShrinksToTheBug(t *testing.T) {
 			o, sched := rapidRun(rt, "fsync=always", "bug=ack-before-fsync", "bug-rate=0.5")
 			if res := RunChecked(o, sched, false); res.Failed() {
 				minimal, report = sched, describe(o, sched, res)
-				rt.Fatalf("%s", report)
+				fail(rt, o, sched, res)
 			}
 		})
 	}()
@@ -92,7 +92,7 @@ func TestRapidShrinksToTheBug(t *testing.T) {
 			crashes++
 		}
 	}
-	if len(minimal) > 2 || crashes != 1 {
+	if len(minimal) != 1 || crashes != 1 {
 		t.Fatalf("the schedule did not shrink to one power loss: %d faults", len(minimal))
 	}
 }

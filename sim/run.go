@@ -181,7 +181,7 @@ func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 	})
 	c, err := cluster.New(r.l, r.net, r.src, cluster.Config{
 		Nodes: o.Nodes, NodeConfig: o.nodeConfig, FlushDelay: o.FlushDelay,
-		EverysecWindow: EverysecWindow, Bug: bugFunc(o, r.src.Stream("bug")), Logs: logs,
+		EverysecWindow: EverysecWindow, Bug: bugFunc(o), Logs: logs,
 	})
 	if err != nil {
 		return nil, err
@@ -271,10 +271,25 @@ func (o Options) nodeConfig(int) node.Config {
 	return cfg
 }
 
-// bugFunc is the node's Env.Bug: the chosen site fires with BugRate.
-func bugFunc(o Options, r *rand.Rand) func(string) bool {
+// bugFunc decides the nodes' deliberate faults: the chosen site fires
+// with probability BugRate, by a hash of the seed, the node and its next
+// op id rather than by draws in turn, so a fault elsewhere in the run
+// (which rapid's shrinking removes) does not move where the bug fires.
+func bugFunc(o Options) func(int, string, int64) bool {
 	if o.Bug == "" {
 		return nil
 	}
-	return func(site string) bool { return site == o.Bug && r.Float64() < o.BugRate }
+	limit := uint64(o.BugRate * (1 << 53))
+	return func(node int, site string, nextOpID int64) bool {
+		h := mix64(o.Seed ^ mix64(uint64(node)<<32^uint64(nextOpID)) ^ mix64(uint64(len(site))))
+		return site == o.Bug && h>>11 < limit
+	}
+}
+
+// mix64 is SplitMix64's finalizer.
+func mix64(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
 }

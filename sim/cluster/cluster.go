@@ -49,8 +49,9 @@ type Config struct {
 	// EverysecWindow: under appendfsync everysec, an entry logged longer
 	// than this before a power loss must survive it.
 	EverysecWindow time.Duration
-	// Bug is passed to every node (node.Env.Bug; simbugs builds only).
-	Bug func(site string) bool
+	// Bug, if set, decides node.Env.Bug (simbugs builds only) for node i,
+	// whose next op id is nextOpID when the site is reached.
+	Bug func(i int, site string, nextOpID int64) bool
 	// Logs keeps every node's log lines (for artifacts).
 	Logs bool
 }
@@ -230,8 +231,12 @@ func (n *Node) Logs() []string { return n.logs }
 // start builds a node process on the node's disk and loads it. On a
 // load failure the node stays down and a violation is recorded.
 func (n *Node) start() error {
-	env := node.Env{Clock: n.Clock, Rand: n.sub.PCG("rand/" + strconv.Itoa(n.inc)), FS: n.FS, Bug: n.c.cfg.Bug}
-	nd := node.New(n.cfg, env)
+	env := node.Env{Clock: n.Clock, Rand: n.sub.PCG("rand/" + strconv.Itoa(n.inc)), FS: n.FS}
+	var nd *node.Node
+	if bug := n.c.cfg.Bug; bug != nil {
+		env.Bug = func(site string) bool { return bug(n.Index, site, nd.NextOpID()) }
+	}
+	nd = node.New(n.cfg, env)
 	inc := n.inc
 	nd.OnLog = func(level node.LogLevel, msg string) {
 		switch {
