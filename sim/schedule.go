@@ -63,7 +63,11 @@ func (f Fault) String() string {
 	case Kill, PowerLoss:
 		s += fmt.Sprintf(", restart after %v", f.Dur)
 	case MidOpCrash:
-		s += fmt.Sprintf(" at disk call %d (%s), restart after %v", f.Arg, map[bool]string{true: "power loss", false: "kill"}[f.Mode == 1], f.Dur)
+		kind := "kill"
+		if f.Mode == 1 {
+			kind = "power loss"
+		}
+		s += fmt.Sprintf(" at disk call %d (%s), restart after %v", f.Arg, kind, f.Dur)
 	case Partition:
 		s += fmt.Sprintf(" from %s, %s, for %v", peer, partitionModes[f.Mode%len(partitionModes)], f.Dur)
 	case Clog:
