@@ -39,6 +39,7 @@ func (r *runner) collectStats() {
 		s.TornRepairs += ns.TornRepairs
 		s.Splits += ns.Splits
 		s.Snapshots += ns.Snapshots
+		s.Purged += ns.Purged
 		s.LostEntries += ns.LostEntries
 		s.DiskFaults += n.FS.Stats().Faults
 	}

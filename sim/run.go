@@ -89,7 +89,7 @@ type Stats struct {
 	Kills, PowerLosses, MidOpCrashes, Fatal      int
 	Restarts, TornRepairs, DiskFaults            int
 	HealRestarts                                 int
-	Splits, Snapshots                            int
+	Splits, Snapshots, Purged                    int
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
 }
@@ -112,6 +112,7 @@ func (s *Stats) Add(o Stats) {
 	s.HealRestarts += o.HealRestarts
 	s.Splits += o.Splits
 	s.Snapshots += o.Snapshots
+	s.Purged += o.Purged
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
 }
