@@ -4,7 +4,7 @@ BIN     := bin/opdis-server
 PORT    ?= 6379
 TIMEOUT ?= 30m
 
-.PHONY: all build run test deps bench bench-persist bench-repl difftest fmt vet clean
+.PHONY: all build run test deps bench bench-persist bench-repl difftest sim fmt vet clean
 
 all: build
 
@@ -20,6 +20,7 @@ run: build
 test: deps
 	$(GO) vet ./...
 	$(GO) test -timeout $(TIMEOUT) ./...
+	$(GO) test -tags simbugs -run 'TestChecksCatchBugs|TestRapidShrinksToTheBug' ./sim/...
 
 deps:
 	scripts/install-deps.sh
@@ -41,6 +42,11 @@ bench-repl: deps build
 DIFFTEST_CHECKS ?= 5000
 difftest: deps
 	DIFFTEST_CHECKS=$(DIFFTEST_CHECKS) $(GO) test -count=1 -timeout 3h -run TestDifferential ./difftest
+
+# A long simulator sweep (make test runs 200 seeds); SIM_RANGE=A..B chooses the seeds.
+SIM_RANGE ?= 1..20000
+sim:
+	$(GO) run ./cmd/opdis-sim -seeds $(SIM_RANGE)
 
 fmt:
 	gofmt -w .

@@ -165,6 +165,15 @@ func (l *Log) openTail() error {
 		f.Close()
 		return err
 	}
+	// The process that wrote the file may have died before fsyncing it (a
+	// kill leaves the bytes in the page cache only); later files build on
+	// it, so it must be durable before anything follows it.
+	if !l.opts.ReadOnly {
+		if err := f.Sync(); err != nil {
+			f.Close()
+			return fmt.Errorf("aof %s: fsync at open: %w", s.name, err)
+		}
+	}
 	if l.rdb != nil && l.rdb.AOF != "" {
 		if rs := l.segs[l.seg(l.rdb.AOF)]; l.rdb.Offset > rs.size {
 			f.Close()

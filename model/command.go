@@ -72,6 +72,11 @@ const (
 	Single Kind = iota // one command
 	MSet               // MSET k1 v1 k2 v2 …: every Cmd is a Set; one OK
 	Multi              // MULTI, the commands, EXEC: one reply per command
+	// Restore is not a command: it sets a key group to what a node loaded
+	// after a crash (Set for each key present, Del for each absent one),
+	// where the fsync policy allows acknowledged writes to be lost. It has
+	// no replies; see RestoreOf.
+	Restore
 )
 
 // Input is one operation of a history: what a client sent.
@@ -97,6 +102,20 @@ func MSetOf(kv ...string) Input {
 
 // MultiOf is a MULTI/EXEC transaction.
 func MultiOf(cmds ...Cmd) Input { return Input{Kind: Multi, Cmds: cmds} }
+
+// RestoreOf is the Restore of keys (sorted, one group) to the values in
+// vals; a key missing from vals is absent.
+func RestoreOf(keys []string, vals map[string]string) Input {
+	in := Input{Kind: Restore}
+	for _, k := range keys {
+		if v, ok := vals[k]; ok {
+			in.Cmds = append(in.Cmds, Cmd{Set, k, v})
+		} else {
+			in.Cmds = append(in.Cmds, Cmd{Op: Del, Key: k})
+		}
+	}
+	return in
+}
 
 // Keys are the keys the input touches, in command order (repeats kept).
 func (in Input) Keys() []string {
@@ -126,10 +145,13 @@ func (in Input) String() string {
 			b.WriteString(" " + c.Key + " " + strconv.Quote(c.Arg))
 		}
 		return b.String()
-	case Multi:
+	case Multi, Restore:
 		parts := make([]string, len(in.Cmds))
 		for i, c := range in.Cmds {
 			parts[i] = c.String()
+		}
+		if in.Kind == Restore {
+			return "RESTORE[" + strings.Join(parts, "; ") + "]"
 		}
 		return "MULTI[" + strings.Join(parts, "; ") + "]"
 	}
@@ -275,6 +297,11 @@ func apply(s store, in Input) Output {
 			rs[i] = exec(s, c)
 		}
 		return Output{Replies: rs}
+	case Restore:
+		for _, c := range in.Cmds {
+			exec(s, c)
+		}
+		return Output{}
 	}
 	if len(in.Cmds) != 1 {
 		panic("model: a Single input needs exactly one command")

@@ -194,6 +194,32 @@ func TestMultiKeyGroups(t *testing.T) {
 	})
 }
 
+func TestRestore(t *testing.T) {
+	a, b := "{g}a", "{g}b"
+	keys := []string{a, b}
+	t.Run("a restore may roll back an acknowledged write", func(t *testing.T) {
+		check(t, porcupine.Ok,
+			op(0, set(a, "1"), Replied(ok), 0, 10),
+			op(0, set(a, "2"), Replied(ok), 20, 30),
+			op(1, RestoreOf(keys, map[string]string{a: "1"}), Replied(), 40, 40),
+			op(2, MultiOf(Cmd{Get, a, ""}, Cmd{Get, b, ""}), Replied(bulk("1"), null), 50, 60))
+	})
+	t.Run("what follows a restore is checked against it", func(t *testing.T) {
+		check(t, porcupine.Illegal,
+			op(0, set(a, "1"), Replied(ok), 0, 10),
+			op(1, RestoreOf(keys, map[string]string{b: "x"}), Replied(), 40, 40),
+			op(2, get(a), Replied(bulk("1")), 50, 60))
+	})
+	t.Run("writes after the restore build on it", func(t *testing.T) {
+		check(t, porcupine.Ok,
+			op(1, RestoreOf(keys, map[string]string{a: "5"}), Replied(), 0, 0),
+			op(0, incr(a), Replied(num(6)), 10, 20))
+	})
+	if got := RestoreOf(keys, map[string]string{b: "x"}).String(); got != `RESTORE[DEL {g}a; SET {g}b "x"]` {
+		t.Fatalf("String = %s", got)
+	}
+}
+
 func TestPartition(t *testing.T) {
 	ops := []porcupine.Operation{
 		op(0, set("{u}1", "a"), Replied(ok), 0, 1),

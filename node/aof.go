@@ -86,7 +86,7 @@ func (n *Node) aofCron() {
 		return
 	}
 	n.aofBarrier()
-	if err := l.SyncIfDue(n.nowMs()); err != nil {
+	if err := l.SyncIfDue(n.monotonic().Milliseconds()); err != nil { // not wall time: a clock stepped back must not stall fsyncs
 		n.aofFailed(err)
 		return
 	}

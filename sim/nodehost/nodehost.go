@@ -3,6 +3,12 @@
 // address, feeds their bytes to the node, writes the node's output back
 // (a client's own replies and output Pending from others), closes
 // connections the node is done with, and calls Tick on simulated time.
+//
+// Output can leave in a later event than the input that caused it
+// (FlushDelay), so a crash can fall between a command running and its
+// reply (and, under appendfsync always, its fsync) — the window where an
+// acknowledgement bug lives. A node that reports Fatal is crashed, as the
+// server exits.
 package nodehost
 
 import (
@@ -31,6 +37,19 @@ type Host struct {
 	out   []byte
 	tick  loop.Timer
 	down  bool
+
+	// FlushDelay, when positive, is how long after a read the replies it
+	// produced are written (one flush event for everything due).
+	FlushDelay time.Duration
+	flushIDs   []int64 // connections fed since the last flush, in order
+	flushT     loop.Timer
+
+	// OnOutput, if set, runs just before bytes the node produced are
+	// written to connection id: the moment they are acknowledged.
+	OnOutput func(id int64, out []byte)
+	// OnFatal, if set, runs once when the node reports Fatal; the host
+	// has crashed by then.
+	OnFatal func(err error)
 }
 
 // Start serves nd on addr and starts ticking it.
@@ -64,6 +83,8 @@ func (h *Host) Crash() {
 	h.down = true
 	h.lis.Close()
 	h.tick.Stop()
+	h.flushT.Stop()
+	h.flushIDs = nil
 	ids := make([]int64, 0, len(h.conns))
 	for id := range h.conns { //det:ok sorted below
 		ids = append(ids, id)
@@ -90,8 +111,15 @@ func (h *Host) accept(ep *simnet.Endpoint) {
 			return
 		}
 		h.node.Feed(id, p)
-		h.flush(id)
-		h.flushPending()
+		if h.down || h.fatal() { // the node crashed inside Feed
+			return
+		}
+		if h.FlushDelay > 0 {
+			h.flushLater(id)
+		} else {
+			h.flush(id)
+			h.flushPending()
+		}
 		h.retick()
 	}
 	ep.OnClose = func(error) {
@@ -106,12 +134,58 @@ func (h *Host) accept(ep *simnet.Endpoint) {
 	h.flushPending() // Connect may queue nothing today, but stay correct
 }
 
+// fatal crashes the host if the node reported a fatal error.
+func (h *Host) fatal() bool {
+	err := h.node.Fatal()
+	if err == nil {
+		return false
+	}
+	if !h.down {
+		h.Crash()
+		if h.OnFatal != nil {
+			h.OnFatal(err)
+		}
+	}
+	return true
+}
+
+// flushLater queues id for the next flush event.
+func (h *Host) flushLater(id int64) {
+	if !slices.Contains(h.flushIDs, id) {
+		h.flushIDs = append(h.flushIDs, id)
+	}
+	if !h.flushT.Pending() {
+		h.flushT = h.loop.At(h.loop.Now()+h.FlushDelay, "node.flush", h.flushDue)
+	}
+}
+
+func (h *Host) flushDue() {
+	ids := h.flushIDs
+	h.flushIDs = nil
+	for _, id := range ids {
+		if h.down {
+			return
+		}
+		h.flush(id)
+	}
+	h.flushPending()
+}
+
 // flush writes what the node queued for id and closes the connection if
 // the node is done with it.
 func (h *Host) flush(id int64) {
+	if h.down {
+		return
+	}
 	ep := h.conns[id]
 	out, closeConn := h.node.TakeOutput(id, h.out[:0])
+	if h.down || h.fatal() { // the barrier before the output failed, or the power went
+		return
+	}
 	if ep != nil && len(out) > 0 {
+		if h.OnOutput != nil {
+			h.OnOutput(id, out)
+		}
 		h.loop.Trace().Record(h.loop.Now(), "node.out", id, 0, out)
 		ep.Write(out)
 	}
@@ -126,6 +200,15 @@ func (h *Host) flushPending() {
 	for _, id := range h.node.Pending() {
 		h.flush(id)
 	}
+}
+
+// FlushNow writes out everything the node has queued, at once.
+func (h *Host) FlushNow() {
+	if h.down {
+		return
+	}
+	h.flushT.Stop()
+	h.flushDue()
 }
 
 func (h *Host) tickInterval() time.Duration {
@@ -146,6 +229,12 @@ func (h *Host) retick() {
 // Fire is the tick.
 func (h *Host) Fire() {
 	h.node.Tick()
+	if h.down || h.fatal() {
+		return
+	}
 	h.flushPending()
+	if h.down {
+		return
+	}
 	h.tick = h.loop.Schedule(h.loop.Now()+h.tickInterval(), "node.tick", h)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"opdis/sim/rng"
 	"opdis/sim/simclient"
 	"opdis/sim/simclock"
+	"opdis/sim/simfs"
 	"opdis/sim/simnet"
 	"opdis/sim/trace"
 	"opdis/wire"
@@ -390,4 +392,59 @@ func BenchmarkSeed(b *testing.B) {
 	b.ReportMetric(float64(b.N)/sec*60, "seeds/min")
 	b.ReportMetric(events/sec, "events/s")
 	b.ReportMetric(simNs/1e9/sec, "sim-s/s")
+}
+
+// With FlushDelay a reply leaves in a later event than the command, so a
+// crash can fall in between: the command ran, its reply never left.
+func TestFlushDelayAndOnOutput(t *testing.T) {
+	w := newWorld(6, nil, lat(time.Millisecond))
+	h := w.startNode(t, "n1")
+	h.FlushDelay = 5 * time.Millisecond
+	outputs := 0
+	h.OnOutput = func(int64, []byte) { outputs++ }
+	c := w.dial(t, "c1", "n1:6379")
+	set := w.do(c, "SET", "k", "v")
+	w.l.RunFor(100 * time.Millisecond)
+	if set.String() != `"OK"` || set.at != 7*time.Millisecond || outputs != 1 {
+		t.Fatalf("SET → %s at %v (want 1ms there, 5ms delay, 1ms back), %d outputs", set, set.at, outputs)
+	}
+	get := w.do(c, "GET", "k")
+	w.l.RunFor(3 * time.Millisecond) // the GET ran, its reply waits
+	h.Crash()
+	w.l.RunFor(100 * time.Millisecond)
+	if !errors.Is(get.err, simnet.ErrReset) || outputs != 1 {
+		t.Fatalf("GET after a crash before its reply left: %s, %d outputs", get, outputs)
+	}
+}
+
+// A node that reports Fatal (an fsync failed under appendfsync always)
+// takes its host down before any reply leaves.
+func TestFatalCrashesTheHost(t *testing.T) {
+	w := newWorld(7, nil, lat(time.Millisecond))
+	cfg := node.DefaultConfig()
+	for _, kv := range [][2]string{{"appendonly", "yes"}, {"appendfsync", "always"}, {"save", ""}} {
+		if err := cfg.Set(kv[0], kv[1], true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fs := simfs.New()
+	nd := node.New(cfg, node.Env{Clock: simclock.New(w.l, 0), Rand: w.src.PCG("n1"), FS: fs})
+	if err := nd.Load(); err != nil {
+		t.Fatal(err)
+	}
+	h, err := Start(w.l, w.net, "n1:6379", nd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fatal error
+	h.OnFatal = func(err error) { fatal = err }
+	c := w.dial(t, "c1", "n1:6379")
+	w.do(c, "SET", "a", "1")
+	w.l.RunFor(10 * time.Millisecond)
+	fs.Inject(simfs.Fault{Op: simfs.OpSync, Count: 1, Err: syscall.EIO})
+	set := w.do(c, "SET", "b", "2")
+	w.l.RunFor(10 * time.Millisecond)
+	if fatal == nil || !h.Down() || !errors.Is(set.err, simnet.ErrReset) {
+		t.Fatalf("fatal %v, down %v, SET → %s", fatal, h.Down(), set)
+	}
 }

@@ -74,6 +74,8 @@ type Fault struct {
 type Stats struct {
 	Writes, Reads, Syncs, DirSyncs, Renames, Removes, Crashes int
 	BytesWritten, BytesRead                                   int64
+	// Faults counts calls an injected Fault failed (not Hook failures).
+	Faults int
 }
 
 // ErrStale is returned by a File opened before the last Crash.
@@ -150,6 +152,7 @@ func (f *FS) fault(op Op, name string) (error, bool) {
 			continue
 		}
 		ft.Count--
+		f.stats.Faults++
 		err, short := ft.Err, ft.Short
 		if ft.Count <= 0 {
 			f.faults = slices.Delete(f.faults, i, i+1)

@@ -168,6 +168,9 @@ func TestFaults(t *testing.T) {
 	if got := content(t, fs, "a"); got != "abef" {
 		t.Fatalf("a = %q", got)
 	}
+	if got := fs.Stats().Faults; got != 2 {
+		t.Fatalf("Stats.Faults = %d, want the 2 injected faults that fired (not the hook's)", got)
+	}
 }
 
 func TestCloneIndependent(t *testing.T) {
