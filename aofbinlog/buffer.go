@@ -9,7 +9,10 @@ const flushAt = 1 << 20
 // bufFile is the live file under Options.Buffered: Write only gathers the
 // bytes in memory, as Redis's aof_buf does, and Flush writes them with one
 // system call. Every other operation needs the bytes in the file, so it
-// flushes first. A failed flush is sticky: the bytes may be half written.
+// flushes first. A failed write is rolled back (the file is cut back to
+// its size before it) and the bytes stay gathered, so a later Flush
+// retries them, as Redis retries aof_buf; only a failed rollback is
+// sticky, since the file's end is then unknown.
 type bufFile struct {
 	File
 	buf []byte
@@ -29,12 +32,21 @@ func (b *bufFile) Flush() error {
 	if b.err != nil || len(b.buf) == 0 {
 		return b.err
 	}
+	size, err := b.File.Size()
+	if err != nil {
+		return err
+	}
 	n, err := b.File.Write(b.buf)
 	if err == nil && n != len(b.buf) {
 		err = fmt.Errorf("short write (%d of %d bytes)", n, len(b.buf))
 	}
 	if err != nil {
-		b.err = err
+		if n > 0 {
+			if terr := b.File.Truncate(size); terr != nil {
+				b.err = fmt.Errorf("%w; rollback failed: %v", err, terr)
+				return b.err
+			}
+		}
 		return err
 	}
 	if cap(b.buf) > 4*flushAt {
@@ -91,15 +103,20 @@ func (l *Log) setLive(f File) {
 
 // Flush writes appended entries that Options.Buffered holds in memory to
 // the live file (without fsync). The node calls it before replies leave,
-// as Redis flushes aof_buf before writing to clients. A failed write
-// poisons the log.
+// as Redis flushes aof_buf before writing to clients. A failed write is
+// rolled back and may be retried by the next Flush; only a failed
+// rollback poisons the log.
 func (l *Log) Flush() error {
 	bf, ok := l.live.(*bufFile)
 	if !ok || l.err != nil {
 		return l.err
 	}
 	if err := bf.Flush(); err != nil {
-		return l.poison(fmt.Errorf("aof %s: write: %w", l.liveSeg().name, err))
+		err = fmt.Errorf("aof %s: write: %w", l.liveSeg().name, err)
+		if bf.err != nil {
+			return l.poison(err)
+		}
+		return err
 	}
 	return nil
 }

@@ -206,9 +206,9 @@ func (l *Log) Append(entry []byte, h wire.Header) error {
 		l.unsynced = true
 	}
 	if l.Buffered() >= flushAt {
-		return l.Flush()
+		l.Flush() // a failure keeps the entries gathered; the next Flush retries
 	}
-	return nil
+	return l.err
 }
 
 // syncEach reports whether Append itself fsyncs each entry.
@@ -222,6 +222,9 @@ func (l *Log) Sync() error {
 	}
 	if l.live == nil || !l.unsynced {
 		return nil
+	}
+	if err := l.Flush(); err != nil {
+		return err // a failed write may be retried; a failed fsync may not
 	}
 	if err := l.live.Sync(); err != nil {
 		return l.poison(fmt.Errorf("aof %s: fsync: %w", l.liveSeg().name, err))

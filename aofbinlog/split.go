@@ -22,10 +22,9 @@ func (l *Log) Split(nowUnix int64) (string, error) {
 		return old.name, nil
 	}
 	if l.live != nil && l.unsynced {
-		if err := l.live.Sync(); err != nil {
-			return "", l.poison(fmt.Errorf("aof %s: fsync before split: %w", old.name, err))
+		if err := l.Sync(); err != nil {
+			return "", fmt.Errorf("aof %s: before split: %w", old.name, err)
 		}
-		l.unsynced, l.syncedOp = false, l.maxOp
 	}
 	name, err := l.newName(nowUnix)
 	if err != nil {

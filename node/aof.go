@@ -46,7 +46,7 @@ func (n *Node) aofAppend(entry []byte, h wire.Header) {
 // write of the batch).
 func (n *Node) aofBarrier() {
 	l := n.aof.log
-	if l == nil || (l.Buffered() == 0 && !n.aof.unsynced) {
+	if l == nil || (l.Buffered() == 0 && !n.aof.unsynced && n.aof.err == nil) {
 		return
 	}
 	var err error
@@ -61,6 +61,11 @@ func (n *Node) aofBarrier() {
 	}
 	if err != nil {
 		n.aofFailed(err)
+		return
+	}
+	if n.aof.err != nil {
+		n.logf(LogWarning, "AOF write error looks solved, opdis can write again.")
+		n.aof.err = nil
 	}
 }
 
