@@ -90,6 +90,9 @@ func (tc *tcluster) boot(cn *cnode) {
 	if err := n.Load(); err != nil {
 		tc.t.Fatalf("%s: Load: %v", cn.name, err)
 	}
+	for n.SnapshotInProgress() { // a first start snapshots in the background
+		cn.advance(time.Millisecond)
+	}
 	cn.down = false
 }
 

@@ -353,8 +353,8 @@ func (n *Node) infoOplog(kv func(string, any)) {
 	guard := n.opdelGuard()
 	kv("current_opid", n.op.nextOpID-1)
 	kv("next_opid", n.op.nextOpID)
-	minValid := n.op.nextOpID
-	if l := n.aof.log; l != nil {
+	minValid := n.op.nextOpID // when the AOF holds no entry
+	if l := n.aof.log; l != nil && l.LastOpID() > 0 {
 		minValid = l.MinOpID()
 	}
 	kv("min_valid_opid", minValid)

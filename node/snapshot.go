@@ -365,7 +365,7 @@ func (n *Node) snapSaved(s *snapshot) {
 		n.saves.lastSnapshot = s.name
 		n.aof.written = 0
 		if n.cfg.AutoPurgeAOF {
-			gone, err := n.aof.log.PurgeToSize(n.cfg.AOFKeepSize, 0)
+			gone, err := n.aof.log.PurgeToSize(n.cfg.AOFKeepSize, n.opdelGuard())
 			n.logPurge(gone, err)
 		}
 	}
