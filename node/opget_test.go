@@ -75,10 +75,10 @@ func TestOPGETContentAndCount(t *testing.T) {
 		}
 	}
 	check("2", 3, 5, "count", "3")
-	check("5", 3, 8)               // COUNT persists on the connection
+	check("5", 3, 8) // COUNT persists on the connection
 	check("8", 50, 58, "count", "50")
-	check("58", 43, 101)            // the rest, up to the end
-	check("1", 50, 51)              // any start op id may be asked for again
+	check("58", 43, 101) // the rest, up to the end
+	check("1", 50, 51)   // any start op id may be asked for again
 }
 
 func TestOPGETFilters(t *testing.T) {
