@@ -47,9 +47,10 @@ type opOrigin struct {
 // opapplyState is an OPAPPLY connection's position in the entry it is
 // sending.
 type opapplyState struct {
-	origin opOrigin
-	ignore bool // the entry is answered +IGNORED
-	left   int  // commands still due: >0 that many, -1 until EXEC, 0 no entry open
+	origin  opOrigin
+	ignore  bool // the entry is answered +IGNORED
+	refused bool // a command of the entry was refused before it ran
+	left    int  // commands still due: >0 that many, -1 until EXEC, 0 no entry open
 }
 
 func opapplyCommands() []*Command {
@@ -96,7 +97,7 @@ func (n *Node) opapplyCall(c *Client, args [][]byte) {
 	default:
 		o := st.origin
 		n.op.origin = &o
-		n.dispatch(c, args)
+		st.refused = st.refused || !n.dispatchRan(c, args)
 		n.op.origin = nil
 	}
 	if st.left > 0 {
@@ -104,11 +105,31 @@ func (n *Node) opapplyCall(c *Client, args [][]byte) {
 	} else if eq(args[0], "exec") {
 		st.left = 0
 	}
-	if st.left == 0 && !st.ignore {
+	if st.left == 0 && !st.ignore && !st.refused {
 		// Applied, whether or not it changed anything (an entry that
-		// logged nothing is not sent again while this node runs).
+		// logged nothing is not sent again while this node runs). One
+		// refused (READONLY, NOREPLICAS, MISCONF …) is not: the
+		// consumer sends it again.
 		n.noteApplied(st.origin.serverID, st.origin.opID)
 	}
+}
+
+// dispatchRan dispatches one command and reports whether it ran (or was
+// queued in a transaction that can still run): false when it was refused
+// before running.
+func (n *Node) dispatchRan(c *Client, args [][]byte) bool {
+	cmd := n.lookupCommand(args[0])
+	if cmd == nil {
+		n.dispatch(c, args)
+		return false
+	}
+	calls := cmd.Calls
+	doomed := eq(args[0], "exec") && c.multi != nil && c.multi.aborted
+	n.dispatch(c, args)
+	if m := c.multi; m != nil && !eq(args[0], "multi") {
+		return !m.aborted // queued
+	}
+	return cmd.Calls > calls && !doomed
 }
 
 // opapplyBegin takes the header of the next entry.
@@ -120,7 +141,7 @@ func (n *Node) opapplyBegin(c *Client, payload []byte) {
 		c.multi = nil
 		n.unwatchAll(c)
 	}
-	st.left = 0
+	st.left, st.refused = 0, false
 	h, err := wire.DecodeHeader(payload)
 	if err != nil {
 		n.stats.TotalErrorReplies++

@@ -395,6 +395,25 @@ func TestOPAPPLYThirdGroupOrigin(t *testing.T) {
 	if got := d.send(ap, entry); len(got) != 2 || got[1].String() != `"IGNORED"` {
 		t.Fatalf("re-applying the same origin: %v", got)
 	}
+	// An entry refused before it ran (here -NOREPLICAS) is not applied:
+	// sent again later, it runs.
+	d.do(did, "CONFIG", "SET", "min-replicas-to-write", "1")
+	h.OpID, h.SrcOpID = 19, 41
+	entry = string(wire.AppendEntry(nil, h, [][]byte{[]byte("SET"), []byte("k"), []byte("x")}))
+	if got := d.send(ap, entry); len(got) != 2 || !strings.HasPrefix(got[1].Str, "NOREPLICAS") {
+		t.Fatalf("applying with min-replicas-to-write 1: %v", got)
+	}
+	if got := infoField(d.tnode, did, "oplog", "opapply_source_0"); got != "server_id=3,applied_opid=40" {
+		t.Fatalf("a refused entry counted as applied: %q", got)
+	}
+	d.do(did, "CONFIG", "SET", "min-replicas-to-write", "0")
+	if got := d.send(ap, entry); len(got) != 2 || got[1].String() != `"OK"` {
+		t.Fatalf("applying again: %v", got)
+	}
+	if got := d.do(did, "GET", "k").String(); got != `"x"` {
+		t.Fatalf("GET k %s", got)
+	}
+
 	// A bad header is refused; the connection goes on.
 	if got := d.do(ap, "opinfo", "short"); got.Kind != wire.Error || !strings.Contains(got.Str, "opinfo header") {
 		t.Fatalf("bad header: %s", got)
