@@ -276,4 +276,3 @@ func TestTwoWaySync(t *testing.T) {
 		t.Fatalf("the tool's log:\n%s", out)
 	}
 }
-
