@@ -119,19 +119,33 @@ func (c *conn) oplogInfo() (oplogInfo, error) {
 	if err != nil {
 		return oplogInfo{}, err
 	}
+	info, err := parseOplogInfo(v.Str)
+	if err != nil {
+		return info, fmt.Errorf("%s: %w", c.addr, err)
+	}
+	return info, nil
+}
+
+// parseOplogInfo reads the fields opdis-sync needs from INFO oplog.
+func parseOplogInfo(text string) (oplogInfo, error) {
 	info := oplogInfo{applied: map[int64]int64{}}
 	seen := false
-	for _, line := range strings.Split(v.Str, "\r\n") {
+	for _, line := range strings.Split(text, "\r\n") {
 		k, val, ok := strings.Cut(line, ":")
 		if !ok {
 			continue
 		}
 		switch {
-		case k == "next_opid":
-			info.nextOpID, _ = strconv.ParseInt(val, 10, 64)
-			seen = true
-		case k == "min_valid_opid":
-			info.minValidOpID, _ = strconv.ParseInt(val, 10, 64)
+		case k == "next_opid" || k == "min_valid_opid":
+			x, err := strconv.ParseInt(val, 10, 64)
+			if err != nil {
+				return info, fmt.Errorf("INFO oplog %s: %q is not an integer", k, val)
+			}
+			if k == "next_opid" {
+				info.nextOpID, seen = x, true
+			} else {
+				info.minValidOpID = x
+			}
 		case strings.HasPrefix(k, "opapply_source_") && k != "opapply_source_count":
 			// server_id=<sid>,applied_opid=<opid>
 			var sid, op int64
@@ -139,7 +153,7 @@ func (c *conn) oplogInfo() (oplogInfo, error) {
 				name, num, _ := strings.Cut(f, "=")
 				x, err := strconv.ParseInt(num, 10, 64)
 				if err != nil {
-					return info, fmt.Errorf("%s: INFO oplog %s: %q", c.addr, k, val)
+					return info, fmt.Errorf("INFO oplog %s: %q is not server_id=<n>,applied_opid=<n>", k, val)
 				}
 				switch name {
 				case "server_id":
@@ -152,7 +166,7 @@ func (c *conn) oplogInfo() (oplogInfo, error) {
 		}
 	}
 	if !seen {
-		return info, fmt.Errorf("%s: %w", c.addr, errNoOplog)
+		return info, errNoOplog
 	}
 	return info, nil
 }
