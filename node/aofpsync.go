@@ -128,6 +128,9 @@ func (n *Node) aofStreamNext(c *Client, dst []byte, start int) []byte {
 func (n *Node) aofHandOff(c *Client) []byte {
 	r := c.replica
 	ids := n.repl.ids
+	if ids.Backlog == nil { // not while a replica is attached; never without a past
+		return n.aofStreamFailed(c, errors.New("the replication backlog is gone"))
+	}
 	rd, err := ids.Backlog.NewReader(ids.MasterReplOffset + 1)
 	if err != nil { // cannot happen: the backlog always holds its end
 		return n.aofStreamFailed(c, fmt.Errorf("backlog reader at %d: %w", ids.MasterReplOffset+1, err))
