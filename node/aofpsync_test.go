@@ -330,3 +330,61 @@ func TestAOFContinueEpochRule(t *testing.T) {
 	converged(t, b, d, dNext)
 	converged(t, b, c, 0)
 }
+
+// A chained replica resumes from its own master's AOF (a replica, whose
+// AOF holds the top master's entries verbatim). While that replica is
+// itself still AOF-psyncing, its replicas are refused and come back.
+func TestAOFContinueChained(t *testing.T) {
+	tc, m, rs := aofCluster(t, "r1")
+	r1 := rs[0]
+	r2 := tc.add("r2", "repl-backlog-size", backlog16k)
+	tc.replicaof(r2, r1)
+	tc.settle(2 * time.Second)
+	converged(t, m, r2, 0)
+
+	tc.stop(r2)
+	from := missed(m, "gap1-")
+	tc.settle(time.Second)
+	tc.restart(r2, "replicaof", "r1 6379")
+	tc.settle(2 * time.Second)
+	if got := r1.stat("stats", "sync_aof_partial_ok"); got != "1" {
+		t.Fatalf("r1 sync_aof_partial_ok %s", got)
+	}
+	converged(t, r1, r2, from)
+	converged(t, m, r2, from)
+
+	// Both stop; r1 comes back first and streams from m a chunk at a
+	// time, while r2 asks r1.
+	tc.stop(r2)
+	tc.stop(r1)
+	from = missed(m, "gap2-")
+	missed(m, "gap3-")
+	tc.restart(r1, "replicaof", "m 6379")
+	tc.restart(r2)
+	tc.maxTakes = 1
+	refusedBefore := r1.stat("stats", "total_error_replies")
+	sawRefusal := false
+	for i := 0; i < 3000 && !sawRefusal; i++ {
+		if i%10 == 0 {
+			tc.clock.ns += int64(100 * time.Millisecond)
+			for _, cn := range tc.nodes {
+				cn.Tick()
+			}
+		}
+		tc.pump()
+		sawRefusal = r1.repl.link != nil && r1.repl.link.aofReplID != "" && r1.stat("stats", "total_error_replies") != refusedBefore
+	}
+	if !sawRefusal {
+		t.Fatal("r2 was never refused while r1 was AOF-psyncing")
+	}
+	tc.maxTakes = 0
+	tc.settle(5 * time.Second)
+	converged(t, m, r1, from)
+	converged(t, r1, r2, from)
+	if got := m.stat("stats", "sync_full"); got != "1" {
+		t.Fatalf("m sync_full %s", got)
+	}
+	if got := r1.stat("stats", "sync_full"); got != "0" {
+		t.Fatalf("r1 sync_full %s: r2 should have resumed by AOF", got)
+	}
+}
