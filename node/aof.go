@@ -116,7 +116,7 @@ func (n *Node) aofSplit(purge bool) error {
 	n.aof.splits++
 	n.logf(LogVerbose, "AOF split: now writing %s", name)
 	if purge && n.cfg.AutoPurgeAOF {
-		gone, err := l.PurgeToSize(n.cfg.AOFKeepSize, 0)
+		gone, err := l.PurgeToSize(n.cfg.AOFKeepSize, n.opdelGuard())
 		n.logPurge(gone, err)
 	}
 	return nil
@@ -138,6 +138,7 @@ func (n *Node) closeAOF() error {
 		return nil
 	}
 	n.aofBarrier()
+	n.abortAOFStreams("the AOF was closed")
 	n.aof.log = nil
 	n.aof.unsynced = false
 	return l.Close()
@@ -199,7 +200,7 @@ func purgeaoftoCmd(n *Node, c *Client, args [][]byte) {
 			return
 		}
 	}
-	gone, err := l.Purge(target, 0)
+	gone, err := l.Purge(target, n.opdelGuard())
 	n.logPurge(gone, err)
 	if err != nil && len(gone) == 0 {
 		c.addError(fmt.Sprintf("ERR purge aof to %s failed: %v", args[1], err))

@@ -45,6 +45,9 @@ type Client struct {
 
 	replica *replicaInfo // non-nil once the client is a replica (repl.go)
 	master  *masterLink  // non-nil for this node's link to its master
+
+	opapply *opapplyState // non-nil once the client sent OPAPPLY (opapply.go)
+	opget   *opgetState   // OPGET's options and position (opget.go)
 }
 
 func newClient(n *Node, id int64, addr, laddr string) *Client {

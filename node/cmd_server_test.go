@@ -44,7 +44,7 @@ func TestInfoSections(t *testing.T) {
 	tn := newTestNode(t)
 	id := tn.connect()
 	def := "Server Clients Memory Persistence Stats Replication CPU Modules Errorstats Cluster Keyspace"
-	all := "Server Clients Memory Persistence Stats Replication CPU Modules Commandstats Errorstats Latencystats Cluster Keyspace"
+	all := "Server Clients Memory Persistence Stats Replication CPU Modules Commandstats Errorstats Latencystats Cluster Keyspace Oplog"
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -56,8 +56,9 @@ func TestInfoSections(t *testing.T) {
 		{[]string{"KEYSPACE", "server"}, "Server Keyspace"},
 		{[]string{"commandstats"}, "Commandstats"},
 		{[]string{"cpu"}, "CPU"},
+		{[]string{"oplog"}, "Oplog"}, // opdis's, only when asked for
 		{[]string{"nosuch"}, ""},
-		{[]string{"default", "commandstats"}, all[:len(all)-len(" Errorstats Latencystats Cluster Keyspace")] + " Errorstats Cluster Keyspace"},
+		{[]string{"default", "commandstats"}, all[:len(all)-len(" Errorstats Latencystats Cluster Keyspace Oplog")] + " Errorstats Cluster Keyspace"},
 	} {
 		v := tn.do(id, append([]string{"INFO"}, tc.args...)...)
 		if got := strings.Join(sectionNames(v.Str), " "); got != tc.want {

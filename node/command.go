@@ -79,6 +79,8 @@ func commandTable() []*Command {
 		pubsubCommands(),
 		serverCommands(),
 		oplogCommands(),
+		opapplyCommands(),
+		opgetCommands(),
 		replicationCommands(),
 	} {
 		all = append(all, family...)
@@ -105,6 +107,15 @@ func (n *Node) call(c *Client, args [][]byte) {
 		n.replicaCommand(c, args) // a replica's link carries ACKs only
 		return
 	}
+	if c.opapply != nil {
+		n.opapplyCall(c, args) // entries: their origin decides (opapply.go)
+		return
+	}
+	n.dispatch(c, args)
+}
+
+// dispatch checks and runs one command.
+func (n *Node) dispatch(c *Client, args [][]byte) {
 	cmd := n.lookupCommand(args[0])
 	if cmd == nil {
 		n.rejectCommand(c, nil, unknownCommandError(args))

@@ -59,6 +59,12 @@ type Config struct {
 	RDBChecksum           bool  // rdbchecksum
 	StopWritesOnBgsaveErr bool  // stop-writes-on-bgsave-error
 
+	// Oplog consumers and AOF psync (DESIGN §5, §6; ApsaraCache's options).
+	AOFPsyncState        bool  // aof-psync-state: serve AOFCONTINUE
+	OpgetMaxCount        int64 // opget-max-count: COUNT at most (below 10 counts as 10)
+	OpgetMasterMinSlaves int64 // opget-master-min-slaves: OPGET on a master needs this many acknowledging replicas (0: none)
+	OpdelSourceTimeout   int64 // opdel-source-timeout: seconds an OPDEL source lives without an update (0: for ever)
+
 	// Replication (DESIGN §5), Redis's options.
 	ReplBacklogSize       int64
 	ReplBacklogTTL        int64
@@ -96,7 +102,8 @@ func DefaultConfig() Config {
 		ServerID: 12345678, AOFMaxSize: 100 << 20, AOFKeepSize: 5 << 30, AutoPurgeAOF: true,
 		AOFLoadTruncated: true, AutoSnapshotSize: 512 << 20, RDBCompression: true, RDBChecksum: true,
 		StopWritesOnBgsaveErr: true,
-		ReplBacklogSize:       1 << 20, ReplBacklogTTL: 3600, ReplPingPeriod: 10, ReplTimeout: 60,
+		AOFPsyncState:         true, OpgetMaxCount: 10000, OpgetMasterMinSlaves: 1, OpdelSourceTimeout: 21600,
+		ReplBacklogSize: 1 << 20, ReplBacklogTTL: 3600, ReplPingPeriod: 10, ReplTimeout: 60,
 		ReplDisklessSync: true, ReplDisklessSyncDelay: 5, ReplicaPriority: 100, ReplicaAnnounced: true,
 		MinReplicasMaxLag: 10, ReplicaServeStale: true,
 		ClientOutputBufferLimit: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60",
@@ -202,6 +209,10 @@ var params = sortParams([]*param{
 	boolParam("rdbcompression", func(c *Config) *bool { return &c.RDBCompression }),
 	boolParam("rdbchecksum", func(c *Config) *bool { return &c.RDBChecksum }).fixed(),
 	boolParam("stop-writes-on-bgsave-error", func(c *Config) *bool { return &c.StopWritesOnBgsaveErr }),
+	boolParam("aof-psync-state", func(c *Config) *bool { return &c.AOFPsyncState }),
+	intParam("opget-max-count", 0, maxInt, func(c *Config) *int64 { return &c.OpgetMaxCount }),
+	intParam("opget-master-min-slaves", 0, maxInt, func(c *Config) *int64 { return &c.OpgetMasterMinSlaves }),
+	intParam("opdel-source-timeout", 0, maxInt, func(c *Config) *int64 { return &c.OpdelSourceTimeout }),
 	memParam("repl-backlog-size", func(c *Config) *int64 { return &c.ReplBacklogSize }).atLeast(1),
 	intParam("repl-backlog-ttl", 0, maxInt, func(c *Config) *int64 { return &c.ReplBacklogTTL }),
 	intParam("repl-ping-replica-period", 1, maxInt, func(c *Config) *int64 { return &c.ReplPingPeriod }).aka("repl-ping-slave-period"),

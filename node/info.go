@@ -133,6 +133,7 @@ var infoSections = []struct {
 	{"server", true}, {"clients", true}, {"memory", true}, {"persistence", true}, {"stats", true},
 	{"replication", true}, {"cpu", true}, {"modules", true}, {"commandstats", false}, {"errorstats", true},
 	{"latencystats", false}, {"cluster", true}, {"keyspace", true},
+	{"oplog", false}, // opdis (ApsaraCache): op ids, OPAPPLY sources, OPDEL sources
 }
 
 func infoCmd(n *Node, c *Client, args [][]byte) {
@@ -386,6 +387,8 @@ func (n *Node) infoSection(b *strings.Builder, name string) {
 		kv("sync_full", n.repl.syncFull)
 		kv("sync_partial_ok", n.repl.syncPartialOK)
 		kv("sync_partial_err", n.repl.syncPartialErr)
+		kv("sync_aof_partial_ok", n.repl.syncAOFPartialOK)
+		kv("sync_aof_partial_err", n.repl.syncAOFPartialErr)
 		kv("expired_keys", s.ExpiredKeys)
 		kv("expired_stale_perc", "0.00")
 		kv("expired_time_cap_reached_count", 0)
@@ -448,6 +451,8 @@ func (n *Node) infoSection(b *strings.Builder, name string) {
 		}
 	case "cluster":
 		kv("cluster_enabled", 0)
+	case "oplog":
+		n.infoOplog(kv)
 	case "keyspace":
 		for _, db := range n.dbs {
 			if db.Len() > 0 {

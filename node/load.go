@@ -65,6 +65,7 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 		}
 		n.op.nextOpID = max(n.op.nextOpID, idx.NextOpID)
 		n.op.lastEpoch = idx.LastEpoch
+		n.setApplied(appliedFromIndex(idx.Applied))
 		if idx.AOF != "" {
 			n.saves.lastSnapshot = idx.RDB
 		}
@@ -145,6 +146,7 @@ func (n *Node) applyEntry(e wire.Entry) error {
 		n.loader = c
 	}
 	c.db = n.dbs[e.Header.DB]
+	n.noteAppliedEntry(e.Header)
 	n.op.applying = true
 	defer func() { n.op.applying = false }()
 	for _, args := range e.Commands {

@@ -58,6 +58,7 @@ type Node struct {
 	saves  saveState // SAVE/BGSAVE history (snapshot.go)
 	fatal  error     // unrecoverable: the server must exit (Fatal)
 	loader *Client   // the fake client that replays entries (load.go)
+	cons   consumers // OPDEL registrations (opget.go)
 	// inMasterStream is set while a redis-server master's command runs.
 	inMasterStream bool
 

@@ -31,6 +31,13 @@ type oplog struct {
 	lastEpoch int64 // the epoch of entry nextOpID-1 (0: unknown)
 	applying  bool  // replaying entries (load): they are not logged again
 
+	// applied is the applied-opid dictionary: server id → the last origin
+	// op id applied here from that group (opapply.go).
+	applied map[int64]int64 //det:ok lookups only; appliedPairs sorts
+	// origin, while an OPAPPLY connection's command runs, is the source the
+	// entry it logs is attributed to.
+	origin *opOrigin
+
 	cmds  []pendingCmd
 	buf   []byte // the pending commands' RESP bytes
 	entry []byte // scratch for the encoded entry
@@ -88,6 +95,10 @@ func (n *Node) flushOplog() {
 		Version: 2, CmdNum: wire.CmdNumOne, DB: uint16(cmds[0].db),
 		Timestamp: int32(nowMs / 1000), ServerID: n.cfg.ServerID,
 		OpID: n.op.nextOpID, SrcOpID: -1, Epoch: n.op.epoch, TimestampMs: nowMs,
+	}
+	if o := n.op.origin; o != nil {
+		h.ServerID, h.SrcOpID = o.serverID, o.opID
+		n.noteApplied(o.serverID, o.opID)
 	}
 	var hdr [wire.HeaderV2Size]byte
 	b := n.op.entry[:0]

@@ -41,6 +41,8 @@ type replState struct {
 
 	// Counters INFO stats reports.
 	syncFull, syncPartialOK, syncPartialErr int64
+	// AOF continues accepted, and those given up with forcefullresync.
+	syncAOFPartialOK, syncAOFPartialErr int64
 }
 
 // replicaInfo is what the master keeps about a client that became a
@@ -64,6 +66,7 @@ const (
 	replicaWaitBgsave replicaState = iota + 1 // waiting for a snapshot to start
 	replicaSendBulk                           // the RDB is being sent
 	replicaOnline                             // streaming
+	replicaSendAOF                            // AOF continue: entries from the AOF (aofpsync.go)
 )
 
 func (s replicaState) String() string {
@@ -74,6 +77,8 @@ func (s replicaState) String() string {
 		return "send_bulk"
 	case replicaOnline:
 		return "online"
+	case replicaSendAOF:
+		return "aof_psync"
 	}
 	return "none"
 }
@@ -108,6 +113,7 @@ func (n *Node) replFeed(b []byte) {
 // a role or history change they must learn the new replid).
 func (n *Node) dropReplicas() {
 	for _, c := range n.repl.replicas {
+		n.closeAOFStream(c.replica) // its file may be purged at once
 		c.closeAfterReply()
 		n.markPending(c)
 	}

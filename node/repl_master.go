@@ -68,6 +68,7 @@ type replicaMaster struct {
 	snap       *snapshot     // the snapshot making its RDB; nil while it waits for one
 	startOnAck bool          // diskless: the stream starts with its first ACK
 	bulk       bulkRDB       // disk-based: the RDB being sent
+	aof        *aofStream    // an AOF continue in progress (aofpsync.go)
 	lastTaken  time.Duration // the last TakeOutput: a full sync's progress
 	softOver   bool          // over the soft output limit …
 	softSince  time.Duration // … since then
@@ -100,6 +101,7 @@ type syncPoint struct {
 	offset    int64
 	nextOpID  int64
 	lastEpoch int64
+	applied   []psync.Applied // the applied-opid pairs (OPAPPLY)
 }
 
 // replWait is a client parked in WAIT.
@@ -183,8 +185,11 @@ func (n *Node) announced(c *Client) *replicaInfo {
 // stream. (replicaCommand then answers the WAITs it satisfied.)
 func (n *Node) replicaAcked(c *Client, offset int64) {
 	r := c.replica
-	r.ackOffset = max(r.ackOffset, offset)
 	r.ackTime = n.monotonic()
+	if r.state == replicaSendAOF {
+		return // its offset means nothing until syncreploffset realigns it
+	}
+	r.ackOffset = max(r.ackOffset, offset)
 	if r.m.startOnAck && r.state == replicaOnline {
 		r.m.startOnAck = false
 		n.markPending(c)
@@ -219,19 +224,25 @@ func (n *Node) announcedCapa(c *Client) psync.Capa {
 
 // psyncMaster is what psync.Decide reads of this node for c's request.
 func (n *Node) psyncMaster(c *Client) *psync.Master {
-	return &psync.Master{
+	// A replica still AOF-psyncing from its own master has offsets that
+	// are not its master's yet: its replicas wait, as while its link is
+	// down (ApsaraCache serves them a full sync flagged aof_psyncing).
+	aofPsyncing := n.repl.link != nil && n.repl.link.aofReplID != ""
+	m := &psync.Master{
 		State:         n.repl.ids,
 		IsReplica:     n.isReplica(),
-		LinkUp:        n.repl.link != nil && n.repl.link.streaming,
+		LinkUp:        n.repl.link != nil && n.repl.link.streaming && !aofPsyncing,
 		PendingOutput: len(c.out) > 0,
 		ServerID:      n.cfg.ServerID,
 		NextOpID:      n.op.nextOpID,
 		LastEpoch:     n.op.lastEpoch,
-		// AOF stays nil, so Decide never answers AOFCONTINUE.
-		// TODO(issue 6): AOF psync — set AOF to the binlog and serve
-		// KindAOFContinue (stream the AOF from NextOpID, hand off to the
-		// live stream, then syncreploffset).
+		Applied:       n.appliedPairs(),
+		AOFPsyncing:   aofPsyncing,
 	}
+	if n.aofPsyncAvailable() {
+		m.AOF = n.aof.log
+	}
+	return m
 }
 
 // serveSync carries out the decision on c's PSYNC or SYNC (pre).
@@ -266,9 +277,11 @@ func (n *Node) serveSync(c *Client, d psync.Decision, capa psync.Capa, pre bool)
 		n.logf(LogNotice, "Partial resynchronization request from %s accepted. Sending %d bytes of backlog starting from offset %d.",
 			name, d.Reader.Pending(), d.Request.Offset)
 		return // the backlog follows through TakeOutput
+	case psync.KindAOFContinue:
+		n.serveAOFContinue(c, d) // the entries follow through TakeOutput
+		return
 	case psync.KindFullResync:
 	default:
-		// KindAOFContinue cannot come while Master.AOF is nil (issue 6).
 		n.logf(LogWarning, "Unexpected PSYNC decision %s for %s: full resync instead", d.Kind, name)
 	}
 	if d.Request.ReplID == "?" {
@@ -379,7 +392,7 @@ func (n *Node) replicaCommand(c *Client, args [][]byte) {
 func (n *Node) currentSyncPoint() syncPoint {
 	ids := n.repl.ids
 	return syncPoint{valid: ids.Backlog != nil, replID: ids.ReplID, offset: ids.MasterReplOffset,
-		nextOpID: n.op.nextOpID, lastEpoch: n.op.lastEpoch}
+		nextOpID: n.op.nextOpID, lastEpoch: n.op.lastEpoch, applied: n.appliedPairs()}
 }
 
 // canJoin reports whether replica c can take its RDB from snapshot s,
@@ -478,11 +491,10 @@ func (n *Node) attachFullSync(c *Client, s *snapshot) {
 
 // fullResyncLine is the +FULLRESYNC reply for a replica that loads a
 // snapshot taken at p: what Master.FullResyncReply answers at that point.
-// TODO(OPAPPLY): the applied-opid pairs.
 func fullResyncLine(p syncPoint, req psync.Request) []byte {
 	var info *psync.FullResyncInfo
 	if req.Opdis {
-		info = &psync.FullResyncInfo{NextOpID: p.nextOpID, LastEpoch: p.lastEpoch}
+		info = &psync.FullResyncInfo{NextOpID: p.nextOpID, LastEpoch: p.lastEpoch, Applied: p.applied}
 	}
 	return psync.AppendFullResync(nil, p.replID, p.offset, info)
 }
@@ -612,6 +624,9 @@ func (n *Node) replicaTakeOutput(c *Client, dst []byte) []byte {
 	r := c.replica
 	r.m.lastTaken = n.monotonic()
 	start := len(dst)
+	if r.state == replicaSendAOF {
+		dst = n.aofStreamNext(c, dst, start) // the backlog follows once it hands off
+	}
 	switch {
 	case r.state == replicaSendBulk:
 		dst = n.bulkNext(c, dst)
@@ -625,7 +640,7 @@ func (n *Node) replicaTakeOutput(c *Client, dst []byte) []byte {
 		}
 	}
 	n.stats.NetOutputBytes += int64(len(dst) - start)
-	if !c.closing && (r.state == replicaSendBulk || n.replicaStreaming(c) && r.reader.Pending() > 0) {
+	if !c.closing && (r.state == replicaSendBulk || r.state == replicaSendAOF || n.replicaStreaming(c) && r.reader.Pending() > 0) {
 		n.markPending(c)
 	}
 	return dst
@@ -744,6 +759,7 @@ func (n *Node) dropReplica(c *Client, why string) {
 	if r := c.replica; r != nil {
 		r.reader = nil
 		n.closeBulk(r)
+		n.closeAOFStream(r)
 	}
 	c.closeAfterReply()
 	n.markPending(c)
@@ -778,6 +794,7 @@ func (n *Node) replicaFreed(c *Client) {
 		}
 	}
 	n.closeBulk(r)
+	n.closeAOFStream(r)
 	r.reader = nil
 	n.logf(LogNotice, "Connection with replica %s lost.", n.replicaName(c))
 	if len(n.repl.replicas) == 0 {
@@ -821,6 +838,8 @@ func (n *Node) replMasterTick(now time.Duration) {
 			n.dropReplica(c, "Disconnecting timedout replica (streaming sync): "+n.replicaName(c))
 		case (r.state == replicaSendBulk || r.m.snap != nil) && now-r.m.lastTaken > timeout && (len(c.out) > 0 || r.state == replicaSendBulk):
 			n.dropReplica(c, "Disconnecting timedout replica (full sync): "+n.replicaName(c))
+		case r.state == replicaSendAOF && now-r.m.lastTaken > timeout:
+			n.dropReplica(c, "Disconnecting timedout replica (AOF psync): "+n.replicaName(c))
 		}
 	}
 	if n.isReplica() {

@@ -36,6 +36,9 @@ type masterLink struct {
 	lastIO    time.Duration // the last byte from the master
 	lastAck   time.Duration
 	db        *DB // a Redis master's SELECTed database
+	// aofReplID is the master's replid while an AOF continue runs (until
+	// syncreploffset); "" otherwise.
+	aofReplID string
 }
 
 // replicaofCmd is REPLICAOF host port | NO ONE (and SLAVEOF).
@@ -242,10 +245,20 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 			n.linkUp(l)
 		case psync.AOFContinue:
 			// The master streams entries from its AOF by op id, then
-			// `syncreploffset` realigns the byte offsets (issue 6).
-			if n.repl.ids.Continued(e.ReplID) {
-				n.dropReplicas()
+			// `syncreploffset` realigns the byte offsets. Until then the
+			// offset counts AOF bytes, not the master's stream: this
+			// history goes by a fresh id, so neither a reconnect nor a
+			// restart offers the master's id with such an offset (it
+			// resumes by op id again), and its own replicas, which would
+			// get the same bytes, are dropped (and refused meanwhile).
+			l.aofReplID = e.ReplID
+			n.repl.ids.ChangeReplID(n.env.Rand)
+			n.repl.ids.ClearReplID2()
+			if n.repl.ids.Backlog == nil {
+				n.repl.ids.CreateBacklog()
 			}
+			n.repl.masterOpdis = true
+			n.dropReplicas()
 			n.logf(LogNotice, "MASTER <-> REPLICA sync: Master accepted an AOF continue from op id %d.", n.op.nextOpID)
 			n.linkUp(l)
 		case psync.Stream:
@@ -299,6 +312,7 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	n.repl.masterOpdis = f.Opdis != nil
 	if f.Opdis != nil {
 		n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
+		n.setApplied(f.Opdis.Applied)
 	}
 	if n.aofOn() {
 		if err := n.adoptSnapshot(l.rdb); err != nil {
@@ -343,7 +357,7 @@ func (n *Node) adoptSnapshot(data []byte) error {
 		return err
 	}
 	live, _ := l.LiveFile()
-	if err := l.WriteRDBIndex(aofbinlog.RDBIndex{RDB: name, AOF: live, NextOpID: n.op.nextOpID, LastEpoch: n.op.lastEpoch}); err != nil {
+	if err := l.WriteRDBIndex(aofbinlog.RDBIndex{RDB: name, AOF: live, NextOpID: n.op.nextOpID, LastEpoch: n.op.lastEpoch, Applied: n.appliedIndex()}); err != nil {
 		return err
 	}
 	if old := n.saves.lastSnapshot; old != "" && old != name {
@@ -410,6 +424,7 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 		if e.Partial() {
 			return 0, fmt.Errorf("entry %d arrived incomplete", e.Header.OpID)
 		}
+		n.repl.masterOpdis = true // (a restart that resumed knows it only now)
 		if err := n.applyEntry(e); err != nil {
 			return 0, fmt.Errorf("entry %d: %w", e.Header.OpID, err)
 		}
@@ -437,7 +452,12 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 		if !ok || off < 0 {
 			return 0, fmt.Errorf("bad syncreploffset %q", args[1])
 		}
+		if l.aofReplID != "" {
+			n.repl.ids.ReplID = l.aofReplID
+			l.aofReplID = ""
+		}
 		n.repl.ids.SyncReplOffset(off)
+		n.dropReplicas() // a backlog reader on the old backlog would stall
 		return used, nil
 	case eq(args[0], "forcefullresync"):
 		n.logf(LogWarning, "The master asks for a full resync")
@@ -482,7 +502,9 @@ func (n *Node) runMasterCommand(l *masterLink, args [][]byte) {
 // sendAck reports the applied offset (and, for an opdis master, the next
 // op id).
 func (n *Node) sendAck(l *masterLink) {
-	l.c.out = psync.AppendAck(l.c.out, n.repl.ids.MasterReplOffset)
+	if l.aofReplID == "" { // while AOF-psyncing the offset is not the master's
+		l.c.out = psync.AppendAck(l.c.out, n.repl.ids.MasterReplOffset)
+	}
 	if n.repl.masterOpdis {
 		l.c.out = psync.AppendAckOpID(l.c.out, n.op.nextOpID)
 	}

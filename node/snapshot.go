@@ -143,7 +143,7 @@ func (n *Node) snapOpenFile(s *snapshot) error {
 			return err
 		}
 		live, off := n.aof.log.LiveFile()
-		s.index = aofbinlog.RDBIndex{AOF: live, Offset: off, NextOpID: n.op.nextOpID, LastEpoch: n.op.lastEpoch}
+		s.index = aofbinlog.RDBIndex{AOF: live, Offset: off, NextOpID: n.op.nextOpID, LastEpoch: n.op.lastEpoch, Applied: n.appliedIndex()}
 		stem := strings.TrimSuffix(n.cfg.DBFilename, ".rdb")
 		s.name = fmt.Sprintf("%s-%d.rdb", stem, n.op.nextOpID)
 		s.index.RDB = s.name
@@ -365,7 +365,7 @@ func (n *Node) snapSaved(s *snapshot) {
 		n.saves.lastSnapshot = s.name
 		n.aof.written = 0
 		if n.cfg.AutoPurgeAOF {
-			gone, err := n.aof.log.PurgeToSize(n.cfg.AOFKeepSize, 0)
+			gone, err := n.aof.log.PurgeToSize(n.cfg.AOFKeepSize, n.opdelGuard())
 			n.logPurge(gone, err)
 		}
 	}
