@@ -7,6 +7,7 @@ import (
 
 	"opdis/aofbinlog"
 	"opdis/psync"
+	"opdis/wire"
 )
 
 // AOF continue, the master's side (DESIGN §5, ApsaraCache's AOF psync): a
@@ -186,4 +187,21 @@ func (n *Node) aofStreaming() int {
 		}
 	}
 	return k
+}
+
+// aofHistory is the binlog as psync's epoch rule reads it: an entry's
+// header from the AOF, or, for the entry just before the snapshot rdb.index
+// names (whose file may be gone, or which came in a full sync), the epoch
+// rdb.index recorded for it.
+type aofHistory struct{ l *aofbinlog.Log }
+
+func (a aofHistory) HeaderOf(opid int64) (wire.Header, bool, error) {
+	h, ok, err := a.l.HeaderOf(opid)
+	if ok || err != nil {
+		return h, ok, err
+	}
+	if idx, has := a.l.RDBIndex(); has && idx.AOF != "" && idx.LastEpoch != 0 && opid == idx.NextOpID-1 {
+		return wire.Header{Version: 2, OpID: opid, Epoch: idx.LastEpoch}, true, nil
+	}
+	return h, false, nil
 }

@@ -240,7 +240,7 @@ func (n *Node) psyncMaster(c *Client) *psync.Master {
 		AOFPsyncing:   aofPsyncing,
 	}
 	if n.aofPsyncAvailable() {
-		m.AOF = n.aof.log
+		m.AOF = aofHistory{n.aof.log}
 	}
 	return m
 }
