@@ -90,6 +90,7 @@ type Stats struct {
 	Restarts, TornRepairs, DiskFaults            int
 	HealRestarts                                 int
 	Splits, Snapshots, Purged                    int
+	SyncFull, SyncPartial                        int // FULLRESYNC / CONTINUE served
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
 }
@@ -113,6 +114,8 @@ func (s *Stats) Add(o Stats) {
 	s.Splits += o.Splits
 	s.Snapshots += o.Snapshots
 	s.Purged += o.Purged
+	s.SyncFull += o.SyncFull
+	s.SyncPartial += o.SyncPartial
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
 }
@@ -129,6 +132,7 @@ type runner struct {
 	admin   []*simclient.Client
 	armed   []time.Duration // per node: restart delay of an armed MidOpCrash, -1 if none
 	healed  bool
+	master  int // the node the workload writes to (with Replicas)
 	stats   Stats
 }
 
@@ -159,6 +163,9 @@ func Run(o Options, cfg Config) *Result {
 	}
 	if !live {
 		res.Failures = append(res.Failures, Failure{"liveness", r.notLive()})
+	}
+	if r.o.Replicas {
+		r.checkConvergence(res)
 	}
 	res.History = r.wl.History().Operations()
 	res.Cluster = r.c
@@ -195,9 +202,14 @@ func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 	for i := range r.armed {
 		r.armed[i] = -1
 	}
-	// Until replication every node is the master of its own shard.
+	// Without replication every node is the master of its own shard;
+	// with it there is one shard, served by the current master.
+	shards, addr := o.Nodes, func(shard int) string { return c.Node(shard).Addr }
+	if o.Replicas {
+		shards, addr = 1, func(int) string { return c.Node(r.master).Addr }
+	}
 	r.wl = workload.New(r.l, r.net, r.src.Stream("workload"), workload.Config{
-		Shards: o.Nodes, Addr: func(shard int) string { return c.Node(shard).Addr },
+		Shards: shards, Addr: addr,
 		ClientsPerShard: o.ClientsPerNode, Groups: o.Groups, Keys: o.Keys,
 		Think: o.think(), Timeout: o.Timeout, MaxUnknown: MaxUnknown,
 		MultiPct: o.MultiPct, MSetPct: o.MSetPct,
@@ -225,7 +237,11 @@ func (r *runner) livenessPhase() bool {
 	r.wl.Stop()
 	r.l.RunUntilDone(healAt+r.o.Liveness, r.wl.Idle)
 	r.wl.Final()
-	return r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
+	live := r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
+	if r.o.Replicas {
+		r.l.RunUntilDone(healAt+r.o.Liveness, r.converged)
+	}
+	return live
 }
 
 // notLive describes a failed liveness phase.
@@ -256,7 +272,7 @@ const MaxUnknown = 4
 // is up, so two.
 const EverysecWindow = 2 * time.Second
 
-func (o Options) nodeConfig(int) node.Config {
+func (o Options) nodeConfig(i int) node.Config {
 	cfg := node.DefaultConfig()
 	must := func(name, value string) {
 		if err := cfg.Set(name, value, true); err != nil {
@@ -269,6 +285,12 @@ func (o Options) nodeConfig(int) node.Config {
 	must("aof-max-size", strconv.FormatInt(o.AOFMaxSize, 10))
 	must("aof-keep-size", strconv.FormatInt(o.AOFKeepSize, 10))
 	must("auto-snapshot-aof-size", strconv.FormatInt(o.AutoSnapshot, 10))
+	if o.ReplBacklog > 0 {
+		must("repl-backlog-size", strconv.FormatInt(o.ReplBacklog, 10))
+	}
+	if o.Replicas && i > 0 {
+		must("replicaof", "n1 "+strconv.Itoa(cluster.Port))
+	}
 	return cfg
 }
 
