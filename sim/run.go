@@ -156,6 +156,10 @@ func Run(o Options, cfg Config) *Result {
 	}
 	r.faultPhase(sched)
 	live := r.livenessPhase()
+	var converge Result
+	if r.o.Replicas {
+		r.checkConvergence(&converge) // before recordEnd, whose disk calls can fire an armed crash
+	}
 	r.recordEnd()
 
 	for _, v := range r.c.Violations() { // root causes first: a node that cannot load also fails liveness
@@ -164,9 +168,7 @@ func Run(o Options, cfg Config) *Result {
 	if !live {
 		res.Failures = append(res.Failures, Failure{"liveness", r.notLive()})
 	}
-	if r.o.Replicas {
-		r.checkConvergence(res)
-	}
+	res.Failures = append(res.Failures, converge.Failures...)
 	res.History = r.wl.History().Operations()
 	res.Cluster = r.c
 	res.TraceSum, res.Events, res.SimTime = tr.Sum(), tr.Len(), r.l.Now()
