@@ -51,6 +51,11 @@ type Options struct {
 	// (one shard); ReplBacklog is their repl-backlog-size.
 	Replicas    bool
 	ReplBacklog int64
+	// ReplDiskless and ReplSyncDelay are repl-diskless-sync and
+	// repl-diskless-sync-delay (seconds; Redis's default 5 would leave
+	// a full sync after the heal unfinished within Liveness).
+	ReplDiskless  bool
+	ReplSyncDelay int
 
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until
@@ -124,6 +129,8 @@ func Draw(seed uint64) Options {
 	o.PurgeAOF = rate(0.3)
 	o.Replicas = o.Nodes > 1 && r.IntN(2) == 0
 	o.ReplBacklog = 16 << 10 << r.IntN(10) // 16 KiB (resyncs are mostly full) … 8 MiB
+	o.ReplDiskless = r.IntN(2) == 0
+	o.ReplSyncDelay = r.IntN(3)
 	return o
 }
 
@@ -242,6 +249,17 @@ var options = []option{
 			o.Replicas = b
 			return nil
 		}},
+	{name: "repl-diskless", help: "repl-diskless-sync: full syncs stream the snapshot",
+		get: func(o *Options) string { return strconv.FormatBool(o.ReplDiskless) },
+		set: func(o *Options, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("want true or false")
+			}
+			o.ReplDiskless = b
+			return nil
+		}},
+	intOpt("repl-sync-delay", "repl-diskless-sync-delay, seconds", 0, 60, func(o *Options) *int { return &o.ReplSyncDelay }),
 	sizeOpt("repl-backlog", "repl-backlog-size (at least 16kb)", 16<<10, func(o *Options) *int64 { return &o.ReplBacklog }),
 	rateOpt("snapshot", "BGSAVE per second", func(o *Options) *float64 { return &o.Snapshot }),
 	rateOpt("aofflush", "AOFFLUSH per second", func(o *Options) *float64 { return &o.AOFFlush }),

@@ -290,6 +290,8 @@ func (o Options) nodeConfig(i int) node.Config {
 	if o.ReplBacklog > 0 {
 		must("repl-backlog-size", strconv.FormatInt(o.ReplBacklog, 10))
 	}
+	must("repl-diskless-sync", map[bool]string{true: "yes", false: "no"}[o.ReplDiskless])
+	must("repl-diskless-sync-delay", strconv.Itoa(o.ReplSyncDelay))
 	if o.Replicas && i > 0 {
 		must("replicaof", "n1 "+strconv.Itoa(cluster.Port))
 	}
