@@ -159,6 +159,7 @@ func Run(o Options, cfg Config) *Result {
 	var converge Result
 	if r.o.Replicas {
 		r.checkConvergence(&converge) // before recordEnd, whose disk calls can fire an armed crash
+		r.checkPrefix(&converge)
 	}
 	r.recordEnd()
 
