@@ -63,6 +63,7 @@ func (r *runner) onUp(n *cluster.Node) {
 
 func (r *runner) heal() {
 	r.healed = true
+	r.failoverAbort() // a failover waiting for its replica gives up
 	r.l.Trace().Record(r.l.Now(), "heal", 0, 0, nil)
 	r.net.HealAll()
 	for _, n := range r.c.Nodes() {
@@ -144,6 +145,8 @@ func (r *runner) apply(f Fault) {
 		r.adminDo(f.Node, "BGSAVE")
 	case AOFFlush:
 		r.adminDo(f.Node, "AOFFLUSH")
+	case Failover:
+		r.failover()
 	case PurgeAOF:
 		if nd := n.Node(); nd != nil {
 			r.adminDo(f.Node, "PURGEAOFTO", strconv.FormatInt(max(1, nd.NextOpID()-f.Arg), 10))

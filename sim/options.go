@@ -56,6 +56,7 @@ type Options struct {
 	// a full sync after the heal unfinished within Liveness).
 	ReplDiskless  bool
 	ReplSyncDelay int
+	Failover      float64 // graceful failovers per second (with Replicas)
 
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until
@@ -131,6 +132,9 @@ func Draw(seed uint64) Options {
 	o.ReplBacklog = 16 << 10 << r.IntN(10) // 16 KiB (resyncs are mostly full) … 8 MiB
 	o.ReplDiskless = r.IntN(2) == 0
 	o.ReplSyncDelay = r.IntN(3)
+	if o.Replicas {
+		o.Failover = rate(0.5)
+	}
 	return o
 }
 
@@ -260,6 +264,7 @@ var options = []option{
 			return nil
 		}},
 	intOpt("repl-sync-delay", "repl-diskless-sync-delay, seconds", 0, 60, func(o *Options) *int { return &o.ReplSyncDelay }),
+	rateOpt("failover", "graceful failovers per second (with replicas)", func(o *Options) *float64 { return &o.Failover }),
 	sizeOpt("repl-backlog", "repl-backlog-size (at least 16kb)", 16<<10, func(o *Options) *int64 { return &o.ReplBacklog }),
 	rateOpt("snapshot", "BGSAVE per second", func(o *Options) *float64 { return &o.Snapshot }),
 	rateOpt("aofflush", "AOFFLUSH per second", func(o *Options) *float64 { return &o.AOFFlush }),

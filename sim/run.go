@@ -91,6 +91,7 @@ type Stats struct {
 	HealRestarts                                 int
 	Splits, Snapshots, Purged                    int
 	SyncFull, SyncPartial                        int // FULLRESYNC / CONTINUE served
+	Failovers, FailoversAborted                  int
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
 }
@@ -116,6 +117,8 @@ func (s *Stats) Add(o Stats) {
 	s.Purged += o.Purged
 	s.SyncFull += o.SyncFull
 	s.SyncPartial += o.SyncPartial
+	s.Failovers += o.Failovers
+	s.FailoversAborted += o.FailoversAborted
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
 }
@@ -132,8 +135,13 @@ type runner struct {
 	admin   []*simclient.Client
 	armed   []time.Duration // per node: restart delay of an armed MidOpCrash, -1 if none
 	healed  bool
-	master  int // the node the workload writes to (with Replicas)
-	stats   Stats
+	master  int // the node the workload writes to (with Replicas); -1 during a failover
+
+	// A failover in progress (failover.go): from, to (-1 if none), start.
+	foFrom, foTo int
+	foStart      time.Duration
+	foCommitted  bool // REPLICAOF NO ONE sent, reply pending
+	stats        Stats
 }
 
 // Run runs the options once: the fault phase (Duration of simulated
@@ -184,7 +192,7 @@ func Run(o Options, cfg Config) *Result {
 }
 
 func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
-	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed)}
+	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1}
 	r.restart = r.src.Stream("restart")
 	r.net = simnet.New(r.l, r.src.Stream("net"), simnet.LinkConfig{
 		Latency:    simnet.Dist{Min: o.LatencyMin, Mean: o.LatencyMean, Max: o.LatencyMin + 50*time.Millisecond},
@@ -209,7 +217,12 @@ func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 	// with it there is one shard, served by the current master.
 	shards, addr := o.Nodes, func(shard int) string { return c.Node(shard).Addr }
 	if o.Replicas {
-		shards, addr = 1, func(int) string { return c.Node(r.master).Addr }
+		shards, addr = 1, func(int) string {
+			if r.master < 0 {
+				return "" // a failover is in progress
+			}
+			return c.Node(r.master).Addr
+		}
 	}
 	r.wl = workload.New(r.l, r.net, r.src.Stream("workload"), workload.Config{
 		Shards: shards, Addr: addr,

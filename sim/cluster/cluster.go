@@ -235,6 +235,17 @@ func (n *Node) Incarnation() int { return n.inc }
 // Config is the node's configuration.
 func (n *Node) Config() node.Config { return n.cfg }
 
+// SetReplicaOf records a REPLICAOF the simulator sent ("host port", or ""
+// for NO ONE) in the configuration the node restarts with: without a
+// config file to rewrite, a restart would otherwise forget it.
+func (n *Node) SetReplicaOf(hostPort string) {
+	n.cfg.ReplicaOf = hostPort
+	n.Role = Master
+	if hostPort != "" {
+		n.Role, n.Replicated = Replica, true
+	}
+}
+
 // Logs returns the node's log lines (Config.Logs).
 func (n *Node) Logs() []string { return n.logs }
 
