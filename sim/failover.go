@@ -2,8 +2,10 @@ package sim
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
+	"opdis/node"
 	"opdis/sim/cluster"
 	"opdis/sim/simclient"
 	"opdis/wire"
@@ -61,7 +63,7 @@ func (r *runner) failoverPoll() {
 		r.failoverAbort()
 		return
 	}
-	if !r.wl.Idle() || to.Node().NextOpID() != from.Node().NextOpID() {
+	if !r.wl.Idle() || !caughtUp(to.Node(), from.Node()) {
 		r.l.After(5*time.Millisecond, "failover.poll", r.failoverPoll)
 		return
 	}
@@ -121,4 +123,28 @@ func (r *runner) adminCall(i int, cb simclient.Callback, args ...string) {
 		r.admin[i] = c
 	}
 	c.Do(cb, args...)
+}
+
+// caughtUp reports whether replica holds everything master has: linked
+// to it, on the same replication id and offset, at the same op id. Equal
+// op ids alone are not enough: a master that lost entries to a power
+// loss reuses their op ids for new ones its replicas never saw.
+func caughtUp(replica, master *node.Node) bool {
+	if replica.NextOpID() != master.NextOpID() {
+		return false
+	}
+	ri, mi := infoFields(replica), infoFields(master)
+	return ri["master_link_status"] == "up" && ri["master_replid"] == mi["master_replid"] &&
+		ri["master_repl_offset"] == mi["master_repl_offset"]
+}
+
+// infoFields parses a node's INFO replication.
+func infoFields(nd *node.Node) map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(nd.Info([]byte("replication")), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), ":"); ok {
+			m[k] = v
+		}
+	}
+	return m
 }
