@@ -1,12 +1,19 @@
 package sim
 
 import (
+	"errors"
 	"fmt"
+	"hash/fnv"
+	"io"
+	"strings"
 	"time"
 
 	"github.com/anishathalye/porcupine"
 
+	"opdis/aofbinlog"
 	"opdis/model"
+	"opdis/node"
+	"opdis/sim/cluster"
 )
 
 // What a run is checked for at its end (the cluster checks C5 at every
@@ -41,6 +48,8 @@ func (r *runner) collectStats() {
 		s.Snapshots += ns.Snapshots
 		s.Purged += ns.Purged
 		s.LostEntries += ns.LostEntries
+		s.SyncFull += ns.SyncFull
+		s.SyncPartial += ns.SyncPartial
 		s.DiskFaults += n.FS.Stats().Faults
 	}
 }
@@ -65,4 +74,156 @@ func (r *runner) check(res *Result, timeout time.Duration) {
 		}
 	}
 	res.Failures = append(res.Failures, Failure{"C1", fmt.Sprintf("the history of key group(s) %v is not linearizable (%d operations in all)", res.BadGroups, len(res.History))})
+}
+
+// converged reports whether every replica is up, linked to the master
+// and at the master's next op id (the C2 check then compares datasets).
+func (r *runner) converged() bool {
+	m := r.c.Node(r.master).Node()
+	if m == nil {
+		return false
+	}
+	for i, cn := range r.c.Nodes() {
+		if i == r.master {
+			continue
+		}
+		nd := cn.Node()
+		if nd == nil || nd.NextOpID() != m.NextOpID() {
+			return false
+		}
+		if !strings.Contains(nd.Info([]byte("replication")), "master_link_status:up") {
+			return false
+		}
+	}
+	return true
+}
+
+// checkConvergence is C2: after the heal every node holds the master's
+// dataset and the same next op id.
+func (r *runner) checkConvergence(res *Result) {
+	m := r.c.Node(r.master)
+	if m.Node() == nil {
+		res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("the master %s is down after the heal", m.Name)})
+		return
+	}
+	want, err := cluster.Dataset(m.Node())
+	if err != nil {
+		res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("master %s: %v", m.Name, err)})
+		return
+	}
+	for i, cn := range r.c.Nodes() {
+		if i == r.master {
+			continue
+		}
+		nd := cn.Node()
+		if nd == nil {
+			res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("replica %s is down after the heal", cn.Name)})
+			continue
+		}
+		if a, b := m.Node().NextOpID(), nd.NextOpID(); a != b {
+			res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("replica %s is at next op id %d, the master %s at %d (%s)",
+				cn.Name, b, m.Name, a, linkStatus(nd))})
+		}
+		got, err := cluster.Dataset(nd)
+		if err != nil {
+			res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("replica %s: %v", cn.Name, err)})
+			continue
+		}
+		if d := cluster.DiffDatasets(want, got); d != "" {
+			res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("replica %s's dataset differs from the master %s's (-master +replica):\n%s", cn.Name, m.Name, d)})
+		}
+	}
+}
+
+// linkStatus is a replica's INFO master_link_status line.
+func linkStatus(nd *node.Node) string {
+	for _, line := range strings.Split(nd.Info([]byte("replication")), "\n") {
+		if strings.HasPrefix(line, "master_link_status:") {
+			return strings.TrimSpace(line)
+		}
+	}
+	return "no master_link_status"
+}
+
+// logEntry is what C3 compares of an AOF entry.
+type logEntry struct {
+	epoch uint64
+	sum   uint64 // FNV-1a of the entry's bytes
+}
+
+// readLog reads every entry a node's AOF holds, on a copy of its disk
+// (opening a log may repair a torn tail).
+func readLog(n *cluster.Node) (ids []int64, entries map[int64]logEntry, err error) {
+	l, err := aofbinlog.Open(n.FS.Clone(), aofbinlog.Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	defer l.Close()
+	entries = map[int64]logEntry{}
+	if l.MinOpID() > l.LastOpID() {
+		return nil, entries, nil
+	}
+	rd, err := l.NewReader(l.MinOpID())
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rd.Close()
+	for {
+		rec, err := rd.Next()
+		if errors.Is(err, io.EOF) {
+			return ids, entries, nil
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		h := fnv.New64a()
+		h.Write(rec.Raw)
+		id := rec.Entry.Header.OpID
+		ids = append(ids, id)
+		entries[id] = logEntry{epoch: uint64(rec.Entry.Header.Epoch), sum: h.Sum64()}
+	}
+}
+
+// checkPrefix is C3: every replica's AOF is a prefix of the master's —
+// op ids increasing, none past the master's last, and every entry both
+// logs still hold is the same bytes (so the same epoch).
+func (r *runner) checkPrefix(res *Result) {
+	m := r.c.Node(r.master)
+	mids, mlog, err := readLog(m)
+	if err != nil {
+		res.Failures = append(res.Failures, Failure{"C3", fmt.Sprintf("reading the master %s's AOF: %v", m.Name, err)})
+		return
+	}
+	mlast := int64(0) // the master's last op id (its log may be purged empty)
+	if nd := m.Node(); nd != nil {
+		mlast = nd.NextOpID() - 1
+	}
+	if len(mids) > 0 {
+		mlast = max(mlast, mids[len(mids)-1])
+	}
+	for i, cn := range r.c.Nodes() {
+		if i == r.master {
+			continue
+		}
+		ids, log, err := readLog(cn)
+		if err != nil {
+			res.Failures = append(res.Failures, Failure{"C3", fmt.Sprintf("reading %s's AOF: %v", cn.Name, err)})
+			continue
+		}
+		for j, id := range ids {
+			if j > 0 && id <= ids[j-1] {
+				res.Failures = append(res.Failures, Failure{"C3", fmt.Sprintf("%s's AOF holds op id %d after %d", cn.Name, id, ids[j-1])})
+				break
+			}
+			if id > mlast {
+				res.Failures = append(res.Failures, Failure{"C3", fmt.Sprintf("%s's AOF holds op id %d, past the master %s's last %d", cn.Name, id, m.Name, mlast)})
+				break
+			}
+			if me, ok := mlog[id]; ok && me != log[id] {
+				res.Failures = append(res.Failures, Failure{"C3", fmt.Sprintf("%s's AOF entry %d (epoch %d) differs from the master %s's (epoch %d)",
+					cn.Name, id, log[id].epoch, m.Name, me.epoch)})
+				break
+			}
+		}
+	}
 }

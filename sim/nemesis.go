@@ -48,14 +48,22 @@ func (r *runner) onUp(n *cluster.Node) {
 	if r.o.Fsync == "always" || n.Node() == nil {
 		return
 	}
+	shard := n.Index
+	if r.o.Replicas {
+		if n.Index != r.master {
+			return // clients never read a replica
+		}
+		shard = 0
+	}
 	vals, err := cluster.Dataset(n.Node())
 	if err == nil {
-		r.wl.Restore(n.Index, vals)
+		r.wl.Restore(shard, vals)
 	}
 }
 
 func (r *runner) heal() {
 	r.healed = true
+	r.failoverAbort() // a failover waiting for its replica gives up
 	r.l.Trace().Record(r.l.Now(), "heal", 0, 0, nil)
 	r.net.HealAll()
 	for _, n := range r.c.Nodes() {
@@ -90,7 +98,7 @@ func (r *runner) apply(f Fault) {
 		return
 	}
 	n := r.c.Node(f.Node)
-	hosts := r.wl.HostsOf(f.Node)
+	hosts := r.hostsOf(f.Node)
 	if f.Peer >= 0 && len(hosts) > 0 {
 		hosts = hosts[f.Peer%len(hosts):][:1]
 	}
@@ -137,11 +145,29 @@ func (r *runner) apply(f Fault) {
 		r.adminDo(f.Node, "BGSAVE")
 	case AOFFlush:
 		r.adminDo(f.Node, "AOFFLUSH")
+	case Failover:
+		r.failover()
 	case PurgeAOF:
 		if nd := n.Node(); nd != nil {
 			r.adminDo(f.Node, "PURGEAOFTO", strconv.FormatInt(max(1, nd.NextOpID()-f.Arg), 10))
 		}
 	}
+}
+
+// hostsOf are the hosts a network fault on node i can cut it from: its
+// clients, and with replication every other node (the links between
+// master and replicas) and the clients of the one shard.
+func (r *runner) hostsOf(i int) []string {
+	if !r.o.Replicas {
+		return r.wl.HostsOf(i)
+	}
+	hosts := r.wl.HostsOf(0)
+	for _, n := range r.c.Nodes() {
+		if n.Index != i {
+			hosts = append(hosts, n.Name)
+		}
+	}
+	return hosts
 }
 
 func (r *runner) partition(node string, hosts []string, f Fault) {

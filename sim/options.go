@@ -47,6 +47,17 @@ type Options struct {
 	DiskFault, ClockFault        float64
 	Snapshot, AOFFlush, PurgeAOF float64
 
+	// Replicas makes node 1 the master and every other node its replica
+	// (one shard); ReplBacklog is their repl-backlog-size.
+	Replicas    bool
+	ReplBacklog int64
+	// ReplDiskless and ReplSyncDelay are repl-diskless-sync and
+	// repl-diskless-sync-delay (seconds; Redis's default 5 would leave
+	// a full sync after the heal unfinished within Liveness).
+	ReplDiskless  bool
+	ReplSyncDelay int
+	Failover      float64 // graceful failovers per second (with Replicas)
+
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until
 	// the log is reopened (Redis retries and recovers by itself), so
@@ -117,6 +128,13 @@ func Draw(seed uint64) Options {
 	o.Snapshot = rate(0.5)
 	o.AOFFlush = rate(0.5)
 	o.PurgeAOF = rate(0.3)
+	o.Replicas = o.Nodes > 1 && r.IntN(2) == 0
+	o.ReplBacklog = 16 << 10 << r.IntN(10) // 16 KiB (resyncs are mostly full) … 8 MiB
+	o.ReplDiskless = r.IntN(2) == 0
+	o.ReplSyncDelay = r.IntN(3)
+	if o.Replicas {
+		o.Failover = rate(0.5)
+	}
 	return o
 }
 
@@ -225,6 +243,29 @@ var options = []option{
 			o.HealRestart = b
 			return nil
 		}},
+	{name: "replicas", help: "node 1 is the master, the others replicate it",
+		get: func(o *Options) string { return strconv.FormatBool(o.Replicas) },
+		set: func(o *Options, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("want true or false")
+			}
+			o.Replicas = b
+			return nil
+		}},
+	{name: "repl-diskless", help: "repl-diskless-sync: full syncs stream the snapshot",
+		get: func(o *Options) string { return strconv.FormatBool(o.ReplDiskless) },
+		set: func(o *Options, v string) error {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("want true or false")
+			}
+			o.ReplDiskless = b
+			return nil
+		}},
+	intOpt("repl-sync-delay", "repl-diskless-sync-delay, seconds", 0, 60, func(o *Options) *int { return &o.ReplSyncDelay }),
+	rateOpt("failover", "graceful failovers per second (with replicas)", func(o *Options) *float64 { return &o.Failover }),
+	sizeOpt("repl-backlog", "repl-backlog-size (at least 16kb)", 16<<10, func(o *Options) *int64 { return &o.ReplBacklog }),
 	rateOpt("snapshot", "BGSAVE per second", func(o *Options) *float64 { return &o.Snapshot }),
 	rateOpt("aofflush", "AOFFLUSH per second", func(o *Options) *float64 { return &o.AOFFlush }),
 	rateOpt("purge", "PURGEAOFTO per second", func(o *Options) *float64 { return &o.PurgeAOF }),

@@ -90,6 +90,8 @@ type Stats struct {
 	Restarts, TornRepairs, DiskFaults            int
 	HealRestarts                                 int
 	Splits, Snapshots, Purged                    int
+	SyncFull, SyncPartial                        int // FULLRESYNC / CONTINUE served
+	Failovers, FailoversAborted                  int
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
 }
@@ -113,6 +115,10 @@ func (s *Stats) Add(o Stats) {
 	s.Splits += o.Splits
 	s.Snapshots += o.Snapshots
 	s.Purged += o.Purged
+	s.SyncFull += o.SyncFull
+	s.SyncPartial += o.SyncPartial
+	s.Failovers += o.Failovers
+	s.FailoversAborted += o.FailoversAborted
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
 }
@@ -129,7 +135,13 @@ type runner struct {
 	admin   []*simclient.Client
 	armed   []time.Duration // per node: restart delay of an armed MidOpCrash, -1 if none
 	healed  bool
-	stats   Stats
+	master  int // the node the workload writes to (with Replicas); -1 during a failover
+
+	// A failover in progress (failover.go): from, to (-1 if none), start.
+	foFrom, foTo int
+	foStart      time.Duration
+	foCommitted  bool // REPLICAOF NO ONE sent, reply pending
+	stats        Stats
 }
 
 // Run runs the options once: the fault phase (Duration of simulated
@@ -152,6 +164,11 @@ func Run(o Options, cfg Config) *Result {
 	}
 	r.faultPhase(sched)
 	live := r.livenessPhase()
+	var converge Result
+	if r.o.Replicas {
+		r.checkConvergence(&converge) // before recordEnd, whose disk calls can fire an armed crash
+		r.checkPrefix(&converge)
+	}
 	r.recordEnd()
 
 	for _, v := range r.c.Violations() { // root causes first: a node that cannot load also fails liveness
@@ -160,6 +177,7 @@ func Run(o Options, cfg Config) *Result {
 	if !live {
 		res.Failures = append(res.Failures, Failure{"liveness", r.notLive()})
 	}
+	res.Failures = append(res.Failures, converge.Failures...)
 	res.History = r.wl.History().Operations()
 	res.Cluster = r.c
 	res.TraceSum, res.Events, res.SimTime = tr.Sum(), tr.Len(), r.l.Now()
@@ -174,7 +192,7 @@ func Run(o Options, cfg Config) *Result {
 }
 
 func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
-	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed)}
+	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1}
 	r.restart = r.src.Stream("restart")
 	r.net = simnet.New(r.l, r.src.Stream("net"), simnet.LinkConfig{
 		Latency:    simnet.Dist{Min: o.LatencyMin, Mean: o.LatencyMean, Max: o.LatencyMin + 50*time.Millisecond},
@@ -195,9 +213,19 @@ func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 	for i := range r.armed {
 		r.armed[i] = -1
 	}
-	// Until replication every node is the master of its own shard.
+	// Without replication every node is the master of its own shard;
+	// with it there is one shard, served by the current master.
+	shards, addr := o.Nodes, func(shard int) string { return c.Node(shard).Addr }
+	if o.Replicas {
+		shards, addr = 1, func(int) string {
+			if r.master < 0 {
+				return "" // a failover is in progress
+			}
+			return c.Node(r.master).Addr
+		}
+	}
 	r.wl = workload.New(r.l, r.net, r.src.Stream("workload"), workload.Config{
-		Shards: o.Nodes, Addr: func(shard int) string { return c.Node(shard).Addr },
+		Shards: shards, Addr: addr,
 		ClientsPerShard: o.ClientsPerNode, Groups: o.Groups, Keys: o.Keys,
 		Think: o.think(), Timeout: o.Timeout, MaxUnknown: MaxUnknown,
 		MultiPct: o.MultiPct, MSetPct: o.MSetPct,
@@ -225,7 +253,11 @@ func (r *runner) livenessPhase() bool {
 	r.wl.Stop()
 	r.l.RunUntilDone(healAt+r.o.Liveness, r.wl.Idle)
 	r.wl.Final()
-	return r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
+	live := r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
+	if r.o.Replicas {
+		r.l.RunUntilDone(healAt+r.o.Liveness, r.converged)
+	}
+	return live
 }
 
 // notLive describes a failed liveness phase.
@@ -256,7 +288,7 @@ const MaxUnknown = 4
 // is up, so two.
 const EverysecWindow = 2 * time.Second
 
-func (o Options) nodeConfig(int) node.Config {
+func (o Options) nodeConfig(i int) node.Config {
 	cfg := node.DefaultConfig()
 	must := func(name, value string) {
 		if err := cfg.Set(name, value, true); err != nil {
@@ -269,6 +301,14 @@ func (o Options) nodeConfig(int) node.Config {
 	must("aof-max-size", strconv.FormatInt(o.AOFMaxSize, 10))
 	must("aof-keep-size", strconv.FormatInt(o.AOFKeepSize, 10))
 	must("auto-snapshot-aof-size", strconv.FormatInt(o.AutoSnapshot, 10))
+	if o.ReplBacklog > 0 {
+		must("repl-backlog-size", strconv.FormatInt(o.ReplBacklog, 10))
+	}
+	must("repl-diskless-sync", map[bool]string{true: "yes", false: "no"}[o.ReplDiskless])
+	must("repl-diskless-sync-delay", strconv.Itoa(o.ReplSyncDelay))
+	if o.Replicas && i > 0 {
+		must("replicaof", "n1 "+strconv.Itoa(cluster.Port))
+	}
 	return cfg
 }
 

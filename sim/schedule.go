@@ -29,11 +29,12 @@ const (
 	Snapshot               // BGSAVE
 	AOFFlush               // AOFFLUSH: split the AOF now
 	PurgeAOF               // PURGEAOFTO next_opid - Arg
+	Failover               // graceful failover to the most advanced replica (Node unused)
 	numKinds
 )
 
 var kindNames = [...]string{"kill", "power-loss", "midop-crash", "partition", "clog", "reset", "disk-fault",
-	"clock-jump", "clock-drift", "snapshot", "aofflush", "purge"}
+	"clock-jump", "clock-drift", "snapshot", "aofflush", "purge", "failover"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -136,6 +137,9 @@ func DrawSchedule(o Options) []Fault {
 	add(Snapshot, o.Snapshot)
 	add(AOFFlush, o.AOFFlush)
 	add(PurgeAOF, o.PurgeAOF)
+	if o.Replicas {
+		add(Failover, o.Failover)
+	}
 	slices.SortStableFunc(fs, func(a, b Fault) int { return cmp.Compare(a.At, b.At) })
 	return fs
 }

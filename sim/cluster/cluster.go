@@ -12,8 +12,9 @@
 // window under everysec). Violations are collected, not raised: the
 // simulator reports them with the rest of the run.
 //
-// Every node is a master of its own for now; Role is where replication
-// will say otherwise.
+// A node replicates when its configuration says replicaof (the
+// simulator's REPLICAOF commands change that at run time); its outbound
+// link goes over simnet through nodehost's Dialer.
 package cluster
 
 import (
@@ -133,6 +134,9 @@ func New(l *loop.Loop, net *simnet.Net, src rng.Source, cfg Config) (*Cluster, e
 			crashRand: sub.Stream("crash"), cfg: cfg.NodeConfig(i),
 		}
 		n.FS.Hook = n.hook
+		if n.cfg.ReplicaOf != "" {
+			n.Role, n.Replicated = Replica, true
+		}
 		c.nodes = append(c.nodes, n)
 		if err := n.start(); err != nil {
 			return nil, err
@@ -170,6 +174,11 @@ type Node struct {
 	FS         *simfs.FS
 	Clock      *simclock.Clock
 	Role       Role
+	// Replicated: the node has been a replica in this run. Entries it
+	// applied from a master and datasets it loaded by full sync reach no
+	// hook (node.OnEntry sees only entries the node logs itself), so the
+	// durability oracle has no timeline for it and C5 is not checked.
+	Replicated bool
 	sub        rng.Source
 	crashRand  *rand.Rand
 	cfg        node.Config
@@ -196,6 +205,7 @@ type Node struct {
 type NodeStats struct {
 	Kills, PowerLosses, MidOpCrashes, Fatal, Restarts int
 	TornRepairs, Splits, Snapshots, Purged            int   // from the node's log
+	SyncFull, SyncPartial                             int   // syncs this node served as a master (its log)
 	LostEntries                                       int64 // entries logged but not loaded back
 }
 
@@ -225,13 +235,25 @@ func (n *Node) Incarnation() int { return n.inc }
 // Config is the node's configuration.
 func (n *Node) Config() node.Config { return n.cfg }
 
+// SetReplicaOf records a REPLICAOF the simulator sent ("host port", or ""
+// for NO ONE) in the configuration the node restarts with: without a
+// config file to rewrite, a restart would otherwise forget it.
+func (n *Node) SetReplicaOf(hostPort string) {
+	n.cfg.ReplicaOf = hostPort
+	n.Role = Master
+	if hostPort != "" {
+		n.Role, n.Replicated = Replica, true
+	}
+}
+
 // Logs returns the node's log lines (Config.Logs).
 func (n *Node) Logs() []string { return n.logs }
 
 // start builds a node process on the node's disk and loads it. On a
 // load failure the node stays down and a violation is recorded.
 func (n *Node) start() error {
-	env := node.Env{Clock: n.Clock, Rand: n.sub.PCG("rand/" + strconv.Itoa(n.inc)), FS: n.FS}
+	dialer := &nodehost.Dialer{}
+	env := node.Env{Clock: n.Clock, Rand: n.sub.PCG("rand/" + strconv.Itoa(n.inc)), FS: n.FS, Dialer: dialer}
 	var nd *node.Node
 	if bug := n.c.cfg.Bug; bug != nil {
 		env.Bug = func(site string) bool { return bug(n.Index, site, nd.NextOpID()) }
@@ -248,6 +270,11 @@ func (n *Node) start() error {
 			n.Stats.Snapshots++
 		case strings.HasPrefix(msg, "AOF purge: removed"):
 			n.Stats.Purged++
+		case strings.HasPrefix(msg, "Partial resynchronization request from"):
+			n.Stats.SyncPartial++
+		case strings.HasPrefix(msg, "Full resync requested by replica"),
+			strings.HasPrefix(msg, "Partial resynchronization not accepted"):
+			n.Stats.SyncFull++
 		}
 		if n.c.cfg.Logs {
 			n.logs = append(n.logs, fmt.Sprintf("%v #%d %s", n.c.loop.Now(), inc, msg))
@@ -265,6 +292,7 @@ func (n *Node) start() error {
 	if err != nil {
 		return fmt.Errorf("cluster: %s: %w", n.Name, err)
 	}
+	dialer.Host = h
 	h.FlushDelay = n.c.cfg.FlushDelay
 	h.OnOutput = n.onOutput
 	h.OnFatal = n.onFatal
@@ -279,6 +307,12 @@ func (n *Node) afterLoad() {
 	loaded := n.nd.NextOpID() - 1
 	n.Stats.LostEntries += max(0, n.tl.last()-loaded)
 	n.c.event(n, "restart #%d loaded up to op id %d", n.inc, loaded)
+	if n.Replicated {
+		n.tl = timeline{}
+		n.acked = loaded
+		n.down = nil
+		return
+	}
 	if cr := n.down; cr != nil {
 		if loaded < cr.required {
 			n.c.violate(n, "C5", "after a %s at %v (appendfsync %s) the node loaded op ids up to %d, but %s (op id %d)",
@@ -446,6 +480,10 @@ func (n *Node) DiskFailed() bool { return n.Up() && n.FS.Stats().Faults > n.faul
 // Down reports whether the node is down (crashed, not yet restarted, or
 // unable to load).
 func (n *Node) Down() bool { return !n.Up() }
+
+// DiffDatasets lists the keys whose values differ between a and b,
+// sorted: "-key" only in a, "+key" only in b, "~key" in both.
+func DiffDatasets(a, b map[string]string) string { return diffStates(a, b) }
 
 // Dataset returns a node's keyspace as key → value (strings only: the
 // checked workload writes nothing else); another type, or a key outside

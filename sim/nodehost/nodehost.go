@@ -13,6 +13,8 @@ package nodehost
 
 import (
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"opdis/node"
@@ -31,6 +33,7 @@ const (
 // Host serves one node.
 type Host struct {
 	loop  *loop.Loop
+	net   *simnet.Net
 	node  *node.Node
 	lis   *simnet.Listener
 	conns map[int64]*simnet.Endpoint //det:ok lookups only; Crash sorts the ids
@@ -54,7 +57,7 @@ type Host struct {
 
 // Start serves nd on addr and starts ticking it.
 func Start(l *loop.Loop, n *simnet.Net, addr string, nd *node.Node) (*Host, error) {
-	h := &Host{loop: l, node: nd, conns: map[int64]*simnet.Endpoint{}}
+	h := &Host{loop: l, net: n, node: nd, conns: map[int64]*simnet.Endpoint{}}
 	lis, err := n.Listen(addr, h.accept)
 	if err != nil {
 		return nil, err
@@ -62,6 +65,18 @@ func Start(l *loop.Loop, n *simnet.Net, addr string, nd *node.Node) (*Host, erro
 	h.lis = lis
 	h.tick = l.Schedule(l.Now()+h.tickInterval(), "node.tick", h)
 	return h, nil
+}
+
+// Dialer forwards a node's dials to the host serving it, which exists
+// only after the node is built and loaded (node.Env wants its Dialer
+// before): set Host once Start returns.
+type Dialer struct{ Host *Host }
+
+// Dial implements node.Dialer.
+func (d *Dialer) Dial(id int64, host string, port int) {
+	if d.Host != nil {
+		d.Host.Dial(id, host, port)
+	}
 }
 
 // Node is the node being served.
@@ -105,6 +120,39 @@ func (h *Host) accept(ep *simnet.Endpoint) {
 		return
 	}
 	id := h.node.Connect(ep.RemoteAddr(), ep.LocalAddr())
+	h.serve(id, ep)
+	h.flushPending() // Connect may queue nothing today, but stay correct
+}
+
+// Dial is the node's Dialer (node.Env.Dialer, through Dialer): it opens
+// connection id from this host to host:port and tells the node in a
+// later event, as a real connect completes after the call. A simnet
+// dial has no handshake, so success is reported at once and a refusal
+// arrives as the connection closing (Disconnect), which the node treats
+// as a lost link either way.
+func (h *Host) Dial(id int64, host string, port int) {
+	if h.down {
+		return
+	}
+	from, _, _ := strings.Cut(h.lis.Addr(), ":")
+	ep, err := h.net.Dial(from, host+":"+strconv.Itoa(port))
+	h.loop.After(0, "node.dialed", func() {
+		if h.down {
+			return
+		}
+		h.node.Dialed(id, err)
+		if err == nil {
+			h.serve(id, ep)
+		}
+		if h.fatal() {
+			return
+		}
+		h.flushPending()
+	})
+}
+
+// serve drives connection id (accepted or dialed) over ep.
+func (h *Host) serve(id int64, ep *simnet.Endpoint) {
 	h.conns[id] = ep
 	ep.OnData = func(p []byte) {
 		if h.down {
@@ -131,7 +179,6 @@ func (h *Host) accept(ep *simnet.Endpoint) {
 		h.node.Disconnect(id)
 		h.flushPending()
 	}
-	h.flushPending() // Connect may queue nothing today, but stay correct
 }
 
 // fatal crashes the host if the node reported a fatal error.

@@ -38,7 +38,7 @@ import (
 // Config shapes the workload.
 type Config struct {
 	Shards          int
-	Addr            func(shard int) string // where the shard's clients connect now
+	Addr            func(shard int) string // where the shard's clients connect now; "" drops requests
 	ClientsPerShard int                    // 1..8
 	Groups          int                    // active key groups per shard
 	Keys            int                    // keys per group, 1..3
@@ -203,8 +203,21 @@ func (c *client) next() {
 // is known.
 func (c *client) do(g *Group, in model.Input, done func(ok bool)) {
 	w := c.w
+	addr := w.cfg.Addr(c.shard)
+	if addr == "" {
+		// No master for now (a failover is in progress): the request is
+		// not sent, a definite failure.
+		w.Stats.Dropped++
+		c.lastErr = "no master"
+		done(false)
+		return
+	}
+	if c.conn != nil && c.conn.Endpoint().RemoteAddr() != addr {
+		c.conn.Close() // the shard has a new master: follow it
+		c.conn = nil
+	}
 	if c.conn == nil || c.conn.Err() != nil {
-		conn, err := simclient.Dial(w.net, c.host, w.cfg.Addr(c.shard))
+		conn, err := simclient.Dial(w.net, c.host, addr)
 		if err != nil {
 			panic(err) // only a malformed address fails at once
 		}

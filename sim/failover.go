@@ -1,0 +1,150 @@
+package sim
+
+import (
+	"strconv"
+	"strings"
+	"time"
+
+	"opdis/node"
+	"opdis/sim/cluster"
+	"opdis/sim/simclient"
+	"opdis/wire"
+)
+
+// The failover controller (DESIGN §7): a graceful failover, as an
+// operator does it. Writes stop first (the workload sends nothing while
+// there is no master, so every reply stays definite), the most advanced
+// replica catches up with the master, is promoted with REPLICAOF NO ONE,
+// and every other node, the old master included, is repointed at it.
+// C1 must hold across it: nothing acknowledged may be lost.
+
+// FailoverTimeout bounds the wait for the chosen replica to catch up;
+// past it the failover is abandoned and the old master serves again.
+const FailoverTimeout = 3 * time.Second
+
+// failover starts a graceful failover, unless one is in progress or the
+// cluster has no master and up-to-date-capable replica.
+func (r *runner) failover() {
+	if !r.o.Replicas || r.foFrom >= 0 || r.foCommitted || r.healed || r.master < 0 {
+		return
+	}
+	m := r.c.Node(r.master).Node()
+	if m == nil {
+		return
+	}
+	target := -1
+	for i, n := range r.c.Nodes() {
+		nd := n.Node()
+		if i == r.master || nd == nil {
+			continue
+		}
+		if target < 0 || nd.NextOpID() > r.c.Node(target).Node().NextOpID() {
+			target = i
+		}
+	}
+	if target < 0 {
+		return
+	}
+	r.stats.Failovers++
+	r.foFrom, r.foTo, r.foStart = r.master, target, r.l.Now()
+	r.master = -1 // the workload stops sending
+	r.l.Trace().Record(r.l.Now(), "failover.start", int64(r.foFrom), int64(target), nil)
+	r.failoverPoll()
+}
+
+// failoverPoll waits until no request is outstanding and the target has
+// every entry of the old master, then promotes it.
+func (r *runner) failoverPoll() {
+	if r.foFrom < 0 {
+		return // abandoned at the heal
+	}
+	from, to := r.c.Node(r.foFrom), r.c.Node(r.foTo)
+	if r.healed || from.Node() == nil || to.Node() == nil || r.l.Now()-r.foStart > FailoverTimeout {
+		r.failoverAbort()
+		return
+	}
+	if !r.wl.Idle() || !caughtUp(to.Node(), from.Node()) {
+		r.l.After(5*time.Millisecond, "failover.poll", r.failoverPoll)
+		return
+	}
+	// Committed: the heal no longer abandons it; only a failed promotion
+	// does (a target that crashed restarts as the old master's replica).
+	r.foCommitted = true
+	fi, ti := r.foFrom, r.foTo
+	r.adminCall(ti, func(v wire.Value, err error) {
+		r.foCommitted = false
+		if err != nil || v.Kind == wire.Error {
+			r.failoverAbort() // the old master was never told anything
+			return
+		}
+		r.promoted(fi, ti)
+	}, "REPLICAOF", "NO", "ONE")
+}
+
+// promoted repoints every other node at the new master and lets the
+// workload write to it.
+func (r *runner) promoted(from, to int) {
+	nt := r.c.Node(to)
+	nt.SetReplicaOf("")
+	r.master = to
+	r.foFrom, r.foTo = -1, -1
+	r.l.Trace().Record(r.l.Now(), "failover.done", int64(from), int64(to), nil)
+	for i, n := range r.c.Nodes() {
+		if i == to {
+			continue
+		}
+		n.SetReplicaOf(nt.Name + " " + strconv.Itoa(cluster.Port))
+		r.adminCall(i, func(wire.Value, error) {}, "REPLICAOF", nt.Name, strconv.Itoa(cluster.Port))
+	}
+}
+
+// failoverAbort gives the workload its old master back.
+func (r *runner) failoverAbort() {
+	if r.foFrom < 0 || r.foCommitted {
+		return
+	}
+	r.stats.FailoversAborted++
+	r.master = r.foFrom
+	r.foFrom, r.foTo = -1, -1
+	r.l.Trace().Record(r.l.Now(), "failover.abort", int64(r.master), 0, nil)
+}
+
+// adminCall sends a command to node i on the admin connection and
+// passes the reply to cb (a connection error as err).
+func (r *runner) adminCall(i int, cb simclient.Callback, args ...string) {
+	c := r.admin[i]
+	if c == nil || c.Err() != nil {
+		var err error
+		c, err = simclient.Dial(r.net, "admin", r.c.Node(i).Addr)
+		if err != nil {
+			cb(wire.Value{}, err)
+			return
+		}
+		r.admin[i] = c
+	}
+	c.Do(cb, args...)
+}
+
+// caughtUp reports whether replica holds everything master has: linked
+// to it, on the same replication id and offset, at the same op id. Equal
+// op ids alone are not enough: a master that lost entries to a power
+// loss reuses their op ids for new ones its replicas never saw.
+func caughtUp(replica, master *node.Node) bool {
+	if replica.NextOpID() != master.NextOpID() {
+		return false
+	}
+	ri, mi := infoFields(replica), infoFields(master)
+	return ri["master_link_status"] == "up" && ri["master_replid"] == mi["master_replid"] &&
+		ri["master_repl_offset"] == mi["master_repl_offset"]
+}
+
+// infoFields parses a node's INFO replication.
+func infoFields(nd *node.Node) map[string]string {
+	m := map[string]string{}
+	for _, line := range strings.Split(nd.Info([]byte("replication")), "\n") {
+		if k, v, ok := strings.Cut(strings.TrimSpace(line), ":"); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
