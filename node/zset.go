@@ -1,6 +1,9 @@
 package node
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 import "opdis/node/dict"
 
@@ -20,50 +23,59 @@ type zslLevel struct {
 	span    int // number of nodes crossed by forward (0 when forward is nil at the tail)
 }
 
-// zslNode is one member of a sorted set.
+// zslNode is one member of a sorted set. Its levels are stored inline, as
+// Redis's flexible array member: level 0 in the struct and the higher ones
+// right after it in the same allocation (see newZslNode), reached through
+// lv. A search step then reads a node's score and the forward pointer it
+// follows from one cache line, where a level slice cost a 24-byte header
+// and a 56-byte offset (80 bytes for a 1-level node; now 64).
 type zslNode struct {
-	member   string
 	score    float64
 	backward *zslNode
-	level    []zslLevel
+	member   string
+	level0   zslLevel
 }
 
-// newZslNode allocates a node with its level array in the same allocation
-// for the common heights (p = 1/4 makes 99.6% of nodes at most 4 high), as
-// Redis's flexible array member does: a search step then touches one cache
-// line per node instead of two.
-func newZslNode(member string, score float64, level int) *zslNode {
-	switch level {
-	case 1:
-		n := &struct {
+const zslLevelSize = unsafe.Sizeof(zslLevel{})
+
+// lv returns level i of x; i must be below the height x was made with.
+func (x *zslNode) lv(i int) *zslLevel {
+	return (*zslLevel)(unsafe.Add(unsafe.Pointer(&x.level0), uintptr(i)*zslLevelSize))
+}
+
+// newZslNode allocates a node of the given height with its levels inline.
+// Heights are rounded up to a few sizes (p = 1/4 makes 94% of nodes 1 or
+// 2 high, and a 64-byte node sits in one cache line).
+func newZslNode(member string, score float64, height int) *zslNode {
+	var x *zslNode
+	switch {
+	case height <= 2:
+		x = &new(struct {
 			zslNode
-			lv [1]zslLevel
-		}{}
-		n.level = n.lv[:]
-		n.member, n.score = member, score
-		return &n.zslNode
-	case 2:
-		n := &struct {
+			more [1]zslLevel
+		}).zslNode
+	case height <= 4:
+		x = &new(struct {
 			zslNode
-			lv [2]zslLevel
-		}{}
-		n.level = n.lv[:]
-		n.member, n.score = member, score
-		return &n.zslNode
-	case 3, 4:
-		n := &struct {
+			more [3]zslLevel
+		}).zslNode
+	case height <= 8:
+		x = &new(struct {
 			zslNode
-			lv [4]zslLevel
-		}{}
-		n.level = n.lv[:level]
-		n.member, n.score = member, score
-		return &n.zslNode
+			more [7]zslLevel
+		}).zslNode
+	default:
+		x = &new(struct {
+			zslNode
+			more [zslMaxLevel - 1]zslLevel
+		}).zslNode
 	}
-	return &zslNode{member: member, score: score, level: make([]zslLevel, level)}
+	x.member, x.score = member, score
+	return x
 }
 
 // next returns the following node in (score, member) order, or nil.
-func (x *zslNode) next() *zslNode { return x.level[0].forward }
+func (x *zslNode) next() *zslNode { return x.lv(0).forward }
 
 // prev returns the preceding node, or nil.
 func (x *zslNode) prev() *zslNode { return x.backward }
@@ -89,7 +101,7 @@ type ZSet struct {
 func NewZSet(r Rand) *ZSet {
 	return &ZSet{
 		dict:   dict.New[float64](r.Uint64()),
-		header: &zslNode{level: make([]zslLevel, zslMaxLevel)},
+		header: newZslNode("", 0, zslMaxLevel),
 		level:  1,
 		rnd:    r,
 	}
@@ -158,7 +170,7 @@ func (z *ZSet) Range(fn func(member string, score float64) bool) {
 }
 
 // first returns the lowest node, or nil.
-func (z *ZSet) first() *zslNode { return z.header.level[0].forward }
+func (z *ZSet) first() *zslNode { return z.header.lv(0).forward }
 
 // last returns the highest node, or nil.
 func (z *ZSet) last() *zslNode { return z.tail }
@@ -197,8 +209,8 @@ func (z *ZSet) zslInsert(score float64, member string) *zslNode {
 		if i != z.level-1 {
 			rank[i] = rank[i+1]
 		}
-		for f := x.level[i].forward; f != nil && zslLess(f.score, f.member, score, member); f = x.level[i].forward {
-			rank[i] += x.level[i].span
+		for f := x.lv(i).forward; f != nil && zslLess(f.score, f.member, score, member); f = x.lv(i).forward {
+			rank[i] += x.lv(i).span
 			x = f
 		}
 		update[i] = x
@@ -208,30 +220,30 @@ func (z *ZSet) zslInsert(score float64, member string) *zslNode {
 		for i := z.level; i < level; i++ {
 			rank[i] = 0
 			update[i] = z.header
-			update[i].level[i].span = z.length
+			update[i].lv(i).span = z.length
 		}
 		z.level = level
 	}
 	x = newZslNode(member, score, level)
 	for i := 0; i < level; i++ {
-		x.level[i].forward = update[i].level[i].forward
-		update[i].level[i].forward = x
-		x.level[i].span = update[i].level[i].span - (rank[0] - rank[i])
-		update[i].level[i].span = rank[0] - rank[i] + 1
+		x.lv(i).forward = update[i].lv(i).forward
+		update[i].lv(i).forward = x
+		x.lv(i).span = update[i].lv(i).span - (rank[0] - rank[i])
+		update[i].lv(i).span = rank[0] - rank[i] + 1
 	}
 	for i := level; i < z.level; i++ {
-		update[i].level[i].span++
+		update[i].lv(i).span++
 	}
 	if update[0] != z.header {
 		x.backward = update[0]
 	}
-	if x.level[0].forward != nil {
-		x.level[0].forward.backward = x
+	if x.lv(0).forward != nil {
+		x.lv(0).forward.backward = x
 	} else {
 		z.tail = x
 	}
 	z.length++
-	z.lexInv += zlexInvAround(x.backward, x, x.level[0].forward) - zlexInvPair(x.backward, x.level[0].forward)
+	z.lexInv += zlexInvAround(x.backward, x, x.lv(0).forward) - zlexInvPair(x.backward, x.lv(0).forward)
 	return x
 }
 
@@ -250,20 +262,20 @@ func zlexInvAround(prev, x, next *zslNode) int {
 // zslDeleteNode unlinks x given the update vector of its predecessors.
 func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
 	for i := 0; i < z.level; i++ {
-		if update[i].level[i].forward == x {
-			update[i].level[i].span += x.level[i].span - 1
-			update[i].level[i].forward = x.level[i].forward
+		if update[i].lv(i).forward == x {
+			update[i].lv(i).span += x.lv(i).span - 1
+			update[i].lv(i).forward = x.lv(i).forward
 		} else {
-			update[i].level[i].span--
+			update[i].lv(i).span--
 		}
 	}
-	z.lexInv -= zlexInvAround(x.backward, x, x.level[0].forward) - zlexInvPair(x.backward, x.level[0].forward)
-	if x.level[0].forward != nil {
-		x.level[0].forward.backward = x.backward
+	z.lexInv -= zlexInvAround(x.backward, x, x.lv(0).forward) - zlexInvPair(x.backward, x.lv(0).forward)
+	if x.lv(0).forward != nil {
+		x.lv(0).forward.backward = x.backward
 	} else {
 		z.tail = x.backward
 	}
-	for z.level > 1 && z.header.level[z.level-1].forward == nil {
+	for z.level > 1 && z.header.lv(z.level-1).forward == nil {
 		z.level--
 	}
 	z.length--
@@ -274,12 +286,12 @@ func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
 func (z *ZSet) zslFindUpdate(score float64, member string, update *[zslMaxLevel]*zslNode) *zslNode {
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && zslLess(f.score, f.member, score, member); f = x.level[i].forward {
+		for f := x.lv(i).forward; f != nil && zslLess(f.score, f.member, score, member); f = x.lv(i).forward {
 			x = f
 		}
 		update[i] = x
 	}
-	return x.level[0].forward
+	return x.lv(0).forward
 }
 
 // zslDelete removes the node (score, member) from the skiplist only.
@@ -302,7 +314,7 @@ func (z *ZSet) zslUpdateScore(curscore float64, member string, newscore float64)
 		panic("zset: updating a missing member")
 	}
 	if (x.backward == nil || x.backward.score < newscore) &&
-		(x.level[0].forward == nil || x.level[0].forward.score > newscore) {
+		(x.lv(0).forward == nil || x.lv(0).forward.score > newscore) {
 		x.score = newscore
 		return x
 	}
@@ -315,8 +327,8 @@ func (z *ZSet) zslGetRank(score float64, member string) int {
 	rank := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && (f.score < score || (f.score == score && f.member <= member)); f = x.level[i].forward {
-			rank += x.level[i].span
+		for f := x.lv(i).forward; f != nil && (f.score < score || (f.score == score && f.member <= member)); f = x.lv(i).forward {
+			rank += x.lv(i).span
 			x = f
 		}
 		if x != z.header && x.member == member {
@@ -331,9 +343,9 @@ func (z *ZSet) zslGetElementByRank(rank int) *zslNode {
 	traversed := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span <= rank {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.lv(i).forward != nil && traversed+x.lv(i).span <= rank {
+			traversed += x.lv(i).span
+			x = x.lv(i).forward
 		}
 		if traversed == rank {
 			if x == z.header {
@@ -409,11 +421,11 @@ func (z *ZSet) lastInRange(r *zScoreRange) *zslNode {
 func (z *ZSet) seekFirst(inMin func(*zslNode) bool) *zslNode {
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !inMin(f); f = x.level[i].forward {
+		for f := x.lv(i).forward; f != nil && !inMin(f); f = x.lv(i).forward {
 			x = f
 		}
 	}
-	return x.level[0].forward
+	return x.lv(0).forward
 }
 
 // seekLast returns the last node for which inMax holds, or nil. inMax must
@@ -422,7 +434,7 @@ func (z *ZSet) seekFirst(inMin func(*zslNode) bool) *zslNode {
 func (z *ZSet) seekLast(inMax func(*zslNode) bool) *zslNode {
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && inMax(f); f = x.level[i].forward {
+		for f := x.lv(i).forward; f != nil && inMax(f); f = x.lv(i).forward {
 			x = f
 		}
 	}
@@ -541,14 +553,14 @@ func (z *ZSet) deleteRange(inMin, inMax func(*zslNode) bool) int {
 	var update [zslMaxLevel]*zslNode
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !inMin(f); f = x.level[i].forward {
+		for f := x.lv(i).forward; f != nil && !inMin(f); f = x.lv(i).forward {
 			x = f
 		}
 		update[i] = x
 	}
 	removed := 0
-	for x = x.level[0].forward; x != nil && inMax(x); {
-		next := x.level[0].forward
+	for x = x.lv(0).forward; x != nil && inMax(x); {
+		next := x.lv(0).forward
 		z.zslDeleteNode(x, &update)
 		z.dict.Delete(x.member)
 		removed++
@@ -564,16 +576,16 @@ func (z *ZSet) deleteRangeByRank(start, end int) int {
 	traversed := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span < start {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.lv(i).forward != nil && traversed+x.lv(i).span < start {
+			traversed += x.lv(i).span
+			x = x.lv(i).forward
 		}
 		update[i] = x
 	}
 	traversed++
 	removed := 0
-	for x = x.level[0].forward; x != nil && traversed <= end; {
-		next := x.level[0].forward
+	for x = x.lv(0).forward; x != nil && traversed <= end; {
+		next := x.lv(0).forward
 		z.zslDeleteNode(x, &update)
 		z.dict.Delete(x.member)
 		removed++

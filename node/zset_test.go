@@ -72,14 +72,14 @@ func zslCheck(t *testing.T, z *ZSet) {
 		t.Fatalf("tail/length/dict size wrong: length %d walked %d dict %d", z.length, i, z.dict.Len())
 	}
 	for lvl := 0; lvl < z.level; lvl++ {
-		for x := z.header; x.level[lvl].forward != nil; x = x.level[lvl].forward {
-			if got, want := x.level[lvl].span, rank[x.level[lvl].forward]-rank[x]; got != want {
+		for x := z.header; x.lv(lvl).forward != nil; x = x.lv(lvl).forward {
+			if got, want := x.lv(lvl).span, rank[x.lv(lvl).forward]-rank[x]; got != want {
 				t.Fatalf("level %d span after %q = %d, want %d", lvl, x.member, got, want)
 			}
 		}
 	}
 	for lvl := z.level; lvl < zslMaxLevel; lvl++ {
-		if z.header.level[lvl].forward != nil {
+		if z.header.lv(lvl).forward != nil {
 			t.Fatalf("header level %d above z.level %d is linked", lvl, z.level)
 		}
 	}
