@@ -127,16 +127,31 @@ func (z *ZSet) Score(member string) (float64, bool) { return z.dict.Get(member) 
 // Add sets member's score, inserting it if absent, and reports whether it
 // was added.
 func (z *ZSet) Add(member string, score float64) bool {
-	if cur, ok := z.dict.Get(member); ok {
-		if cur != score {
-			z.zslUpdateScore(cur, member, score)
-			z.dict.Set(member, score)
-		}
+	if p := z.scorePtr(member); p != nil {
+		z.updateScore(p, member, score)
 		return false
 	}
+	z.insert(member, score)
+	return true
+}
+
+// scorePtr returns member's entry in the member table, or nil. It stays
+// valid until a member is inserted or removed, so a caller that looked a
+// member up can update it without a second lookup (updateScore).
+func (z *ZSet) scorePtr(member string) *float64 { return z.dict.Ptr(member) }
+
+// updateScore sets the score of member, whose entry scorePtr returned.
+func (z *ZSet) updateScore(p *float64, member string, score float64) {
+	if *p != score {
+		z.zslUpdateScore(*p, member, score)
+		*p = score
+	}
+}
+
+// insert adds member, which the caller knows is absent.
+func (z *ZSet) insert(member string, score float64) {
 	z.zslInsert(score, member)
 	z.dict.Set(member, score)
-	return true
 }
 
 // Remove deletes member and reports whether it was there.
