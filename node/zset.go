@@ -93,17 +93,28 @@ type ZSet struct {
 	// lex order. While it is 0 the lex range searches may descend the
 	// skiplist; otherwise their result would depend on the random levels,
 	// so they walk level 0 instead and stay a function of the contents.
-	lexInv int
+	//
+	// Counting costs two member comparisons per insert or delete, and the
+	// neighbours' members are rarely in cache. So the count is exact only
+	// while it is small (lexExact); once it passes lexLimit, as it soon
+	// does with unrelated scores, lexInv is only kept as a lower bound
+	// (an insert lowers the count by at most 1, a delete by at most 2),
+	// and a lex search recounts when the bound reaches 0 (see
+	// lexOrdered). A recount happens at most once per len/16 writes, and
+	// only if lex searches come: O(1) amortized.
+	lexInv   int
+	lexExact bool
 }
 
 // NewZSet returns an empty sorted set whose skiplist levels and hash seed
 // are drawn from r (the node's seeded source).
 func NewZSet(r Rand) *ZSet {
 	return &ZSet{
-		dict:   dict.New[float64](r.Uint64()),
-		header: newZslNode("", 0, zslMaxLevel),
-		level:  1,
-		rnd:    r,
+		dict:     dict.New[float64](r.Uint64()),
+		header:   newZslNode("", 0, zslMaxLevel),
+		level:    1,
+		rnd:      r,
+		lexExact: true,
 	}
 }
 
@@ -258,16 +269,38 @@ func (z *ZSet) zslInsert(score float64, member string) *zslNode {
 		z.tail = x
 	}
 	z.length++
-	z.lexInv += zlexInvAround(x.backward, x, x.lv(0).forward) - zlexInvPair(x.backward, x.lv(0).forward)
+	if z.lexExact {
+		z.lexInv += zlexInvAround(x.backward, x, x.lv(0).forward) - zlexInvPair(x.backward, x.lv(0).forward)
+		z.lexExact = z.lexInv <= z.lexLimit()
+	} else {
+		z.lexInv--
+	}
 	return x
 }
 
-// zlexInvPair reports (as 0 or 1) whether adjacent a, b are out of lex order.
+// zlexInvPair reports (as 0 or 1) whether adjacent a, b are out of lex
+// order. Equal scores never are: the skiplist orders them by member.
 func zlexInvPair(a, b *zslNode) int {
-	if a != nil && b != nil && a.member > b.member {
+	if a != nil && b != nil && a.score != b.score && a.member > b.member {
 		return 1
 	}
 	return 0
+}
+
+// lexLimit is the largest lexInv that is kept exact.
+func (z *ZSet) lexLimit() int { return max(16, z.length/8) }
+
+// lexOrdered reports whether every member is in lex order (lexInv 0),
+// recounting when only a used-up lower bound is known.
+func (z *ZSet) lexOrdered() bool {
+	if !z.lexExact && z.lexInv <= 0 {
+		z.lexInv = 0
+		for x := z.first(); x != nil; x = x.next() {
+			z.lexInv += zlexInvPair(x, x.next())
+		}
+		z.lexExact = z.lexInv <= z.lexLimit()
+	}
+	return z.lexExact && z.lexInv == 0
 }
 
 func zlexInvAround(prev, x, next *zslNode) int {
@@ -284,7 +317,11 @@ func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
 			update[i].lv(i).span--
 		}
 	}
-	z.lexInv -= zlexInvAround(x.backward, x, x.lv(0).forward) - zlexInvPair(x.backward, x.lv(0).forward)
+	if z.lexExact {
+		z.lexInv -= zlexInvAround(x.backward, x, x.lv(0).forward) - zlexInvPair(x.backward, x.lv(0).forward)
+	} else {
+		z.lexInv -= 2
+	}
 	if x.lv(0).forward != nil {
 		x.lv(0).forward.backward = x.backward
 	} else {
@@ -631,7 +668,7 @@ func (z *ZSet) maxMemberLen() int {
 // descends its random levels. opdis gives the listpack answer for a
 // listpack, and for a skiplist the answer Redis gives when every node has
 // level 1 (its most likely shape) — both functions of the contents only, so
-// a replica always agrees. When the members are in lex order (lexInv 0)
+// a replica always agrees. When the members are in lex order (lexOrdered)
 // every variant gives the same answer and the O(log n) descent is used.
 
 // firstInLexRangeLinear is zzlFirstInLexRange (and zslFirstInLexRange on a
@@ -685,7 +722,7 @@ func (z *ZSet) lastInLexRangeLevel0(r *zLexRange) *zslNode {
 
 // lexFirst returns the first node of a lex range as the encoding would.
 func (z *ZSet) lexFirst(r *zLexRange, listpack bool) *zslNode {
-	if z.lexInv == 0 {
+	if z.lexOrdered() {
 		return z.firstInLexRange(r)
 	}
 	return z.firstInLexRangeLinear(r)
@@ -694,7 +731,7 @@ func (z *ZSet) lexFirst(r *zLexRange, listpack bool) *zslNode {
 // lexLast returns the last node of a lex range as the encoding would.
 func (z *ZSet) lexLast(r *zLexRange, listpack bool) *zslNode {
 	switch {
-	case z.lexInv == 0:
+	case z.lexOrdered():
 		return z.lastInLexRange(r)
 	case listpack:
 		return z.lastInLexRangeLinear(r)
@@ -705,7 +742,7 @@ func (z *ZSet) lexLast(r *zLexRange, listpack bool) *zslNode {
 // lexDelete removes a lex range as the encoding would and returns how many
 // members went.
 func (z *ZSet) lexDelete(r *zLexRange, listpack bool) int {
-	if z.lexInv == 0 {
+	if z.lexOrdered() {
 		return z.deleteRangeByLex(r)
 	}
 	var x *zslNode
