@@ -9,7 +9,7 @@
 #
 # Environment: BENCH_ROUNDS (3), BENCH_N (100000 requests per plain run),
 # BENCH_NP (500000 per pipelined run), BENCH_CLIENTS (50), BENCH_PIPELINE (16),
-# BENCH_TESTS (the redis-benchmark -t list; ZADD always runs), BENCH_MODES
+# BENCH_TESTS (the redis-benchmark -t list, or none; ZADD always runs), BENCH_MODES
 # ("plain P16"), BENCH_B (a second opdis-server binary: it runs too, in
 # alternation with the first, as "opdis-b", and gets its own ratio column).
 set -euo pipefail
@@ -112,6 +112,7 @@ run_bench() {
 	# reply (a command opdis does not have yet), and that must not hide the
 	# others.
 	for t in ${TESTS//,/ } zadd; do
+		[ "$t" = none ] && continue
 		before=$(cpu_ticks "$pid")
 		if [ "$t" = zadd ]; then
 			line=$(redis-benchmark -p "$port" -c "$CLIENTS" -n "$n" -r "$KEYSPACE" "${pipe[@]}" --csv "${ZADD[@]}" 2>/dev/null | tail -1 || true)
