@@ -61,7 +61,7 @@ free_port() {
 
 # wait_up waits until the server on port $1 answers PING (any reply).
 wait_up() {
-	for _ in $(seq 100); do
+	for _ in $(seq 300); do
 		case "$(redis-cli -p "$1" ping 2>/dev/null || true)" in
 		*PONG* | *ERR*) return 0 ;;
 		esac
