@@ -8,25 +8,44 @@ import (
 )
 
 // benchPipeline feeds one connection 16 pipelined commands per call, as
-// redis-benchmark -P 16 does, and drains the replies.
-func benchPipeline(b *testing.B, cmd func(i int) [][]byte) {
+// redis-benchmark -P 16 does, and drains the replies. prefill, when not
+// nil, runs first for keyspace commands, so that the benchmark sees the
+// keyspace redis-benchmark -r 100000 builds (bench.sh runs SET before GET).
+func benchPipeline(b *testing.B, prefill, cmd func(i int) [][]byte) {
 	tn := newTestNode(&testing.T{})
 	id := tn.connect()
-	var batches [][]byte
-	for j := 0; j < 4096; j++ {
+	batch := func(cmd func(i int) [][]byte, j int) []byte {
 		var buf []byte
 		for k := 0; k < 16; k++ {
 			buf = wire.AppendCommand(buf, cmd(j*16+k)...)
 		}
-		batches = append(batches, buf)
+		return buf
 	}
 	out := make([]byte, 0, 4096)
+	if prefill != nil {
+		for j := 0; j < 2*benchKeyspace/16; j++ {
+			tn.Feed(id, batch(prefill, j))
+			out, _ = tn.TakeOutput(id, out[:0])
+		}
+	}
+	var batches [][]byte
+	for j := 0; j < 4096; j++ {
+		batches = append(batches, batch(cmd, j))
+	}
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i += 16 {
 		tn.Feed(id, batches[(i/16)%len(batches)])
 		out, _ = tn.TakeOutput(id, out[:0])
 	}
+}
+
+// benchKeyspace is redis-benchmark's -r in scripts/bench.sh.
+const benchKeyspace = 100000
+
+// randKey is redis-benchmark's __rand_int__ substitution: 12 digits.
+func randKey(r *testRand, prefix string) string {
+	return fmt.Sprintf("%s%012d", prefix, r.Uint64()%benchKeyspace)
 }
 
 func args(ss ...string) [][]byte {
@@ -37,23 +56,54 @@ func args(ss ...string) [][]byte {
 	return out
 }
 
-func BenchmarkPipelineSET(b *testing.B) {
-	benchPipeline(b, func(i int) [][]byte { return args("SET", fmt.Sprintf("key:%06d", i%100000), "xxx") })
+// benchCmd returns a command generator for redis-benchmark's -t test
+// (and ZADD with random scores, as bench.sh runs it).
+func benchCmd(test string, seed uint64) func(i int) [][]byte {
+	r := &testRand{s: seed}
+	switch test {
+	case "SET":
+		return func(int) [][]byte { return args("SET", randKey(r, "key:"), "xxx") }
+	case "GET":
+		return func(int) [][]byte { return args("GET", randKey(r, "key:")) }
+	case "INCR":
+		return func(int) [][]byte { return args("INCR", randKey(r, "counter:")) }
+	case "LPUSH":
+		return func(int) [][]byte { return args("LPUSH", "mylist", "xxx") }
+	case "LPOP":
+		return func(int) [][]byte { return args("LPOP", "mylist") }
+	case "SADD":
+		return func(int) [][]byte { return args("SADD", "myset", randKey(r, "element:")) }
+	case "HSET":
+		return func(int) [][]byte { return args("HSET", "myhash", randKey(r, "element:"), "xxx") }
+	case "ZADD":
+		return func(int) [][]byte {
+			return args("ZADD", "myzset", fmt.Sprint(r.Uint64()%benchKeyspace), randKey(r, "element:"))
+		}
+	}
+	panic(test)
 }
-func BenchmarkPipelineGET(b *testing.B) {
-	benchPipeline(b, func(i int) [][]byte { return args("GET", fmt.Sprintf("key:%06d", i%100000)) })
+
+// The Pipeline benchmarks start from an empty keyspace; the Full ones
+// from the keyspace the same test (SET for GET, LPUSH for LPOP) built
+// with -r 100000, as in scripts/bench.sh.
+func BenchmarkPipelineSET(b *testing.B)  { benchPipeline(b, nil, benchCmd("SET", 1)) }
+func BenchmarkPipelineGET(b *testing.B)  { benchPipeline(b, nil, benchCmd("GET", 1)) }
+func BenchmarkPipelineHSET(b *testing.B) { benchPipeline(b, nil, benchCmd("HSET", 1)) }
+func BenchmarkPipelineZADD(b *testing.B) { benchPipeline(b, nil, benchCmd("ZADD", 1)) }
+
+func BenchmarkFullSET(b *testing.B)  { benchPipeline(b, benchCmd("SET", 1), benchCmd("SET", 2)) }
+func BenchmarkFullGET(b *testing.B)  { benchPipeline(b, benchCmd("SET", 1), benchCmd("GET", 2)) }
+func BenchmarkFullINCR(b *testing.B) { benchPipeline(b, benchCmd("INCR", 1), benchCmd("INCR", 2)) }
+func BenchmarkFullLPUSH(b *testing.B) {
+	benchPipeline(b, benchCmd("LPUSH", 1), benchCmd("LPUSH", 2))
 }
-func BenchmarkPipelineHSET(b *testing.B) {
-	benchPipeline(b, func(i int) [][]byte { return args("HSET", "myhash", fmt.Sprintf("element:%06d", i%100000), "xxx") })
+func BenchmarkFullLPOP(b *testing.B) {
+	// Enough elements that b.N pops never empty the list.
+	benchPipeline(b, benchCmd("LPUSH", 1), benchCmd("LPOP", 2))
 }
-func BenchmarkPipelineZADD(b *testing.B) {
-	// As redis-benchmark -r 100000: random scores and members, so most
-	// ZADDs move an existing member.
-	r := &testRand{s: 9}
-	benchPipeline(b, func(i int) [][]byte {
-		return args("ZADD", "myzset", fmt.Sprint(r.Uint64()%100000), fmt.Sprintf("element:%06d", r.Uint64()%100000))
-	})
-}
+func BenchmarkFullSADD(b *testing.B) { benchPipeline(b, benchCmd("SADD", 1), benchCmd("SADD", 2)) }
+func BenchmarkFullHSET(b *testing.B) { benchPipeline(b, benchCmd("HSET", 1), benchCmd("HSET", 2)) }
+func BenchmarkFullZADD(b *testing.B) { benchPipeline(b, benchCmd("ZADD", 1), benchCmd("ZADD", 2)) }
 
 // BenchmarkFeedLargeValue feeds a 16 MiB SET in 16 KiB reads, as a socket
 // delivers it; each read must cost O(read), not O(bytes so far).

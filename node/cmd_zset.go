@@ -97,6 +97,35 @@ const (
 	zaddOutNop
 )
 
+// parseScore is parseFloat with a fast path for the common case, a plain
+// decimal integer of up to 15 characters (exact as a double, so strtod
+// would give the same value; "-0" stays -0).
+func parseScore(b []byte) (float64, bool) {
+	if len(b) == 0 || len(b) > 15 {
+		return parseFloat(b)
+	}
+	i := 0
+	if b[0] == '-' {
+		i = 1
+	}
+	if i == len(b) {
+		return parseFloat(b)
+	}
+	var v int64
+	for _, ch := range b[i:] {
+		d := ch - '0'
+		if d > 9 {
+			return parseFloat(b)
+		}
+		v = v*10 + int64(d)
+	}
+	f := float64(v)
+	if i == 1 {
+		f = -f
+	}
+	return f, true
+}
+
 // zsetAdd is Redis's zsetAdd: add or update member in o according to
 // flags, converting a listpack to a skiplist when it grows past the
 // configured limits. ok is false when the resulting score is NaN.
@@ -105,7 +134,8 @@ func (n *Node) zsetAdd(o *Object, score float64, member string, flags int) (out 
 		return 0, 0, false
 	}
 	z := o.ZSet
-	if cur, exists := z.Score(member); exists {
+	if p := z.scorePtr(member); p != nil {
+		cur := *p
 		if flags&zaddNX != 0 {
 			return zaddOutNop, 0, true
 		}
@@ -123,7 +153,7 @@ func (n *Node) zsetAdd(o *Object, score float64, member string, flags int) (out 
 			if !o.big {
 				score = zlpScore(score)
 			}
-			z.Add(member, score)
+			z.updateScore(p, member, score)
 			out = zaddOutUpdated
 		}
 		return out, newscore, true
@@ -138,7 +168,7 @@ func (n *Node) zsetAdd(o *Object, score float64, member string, flags int) (out 
 	if !o.big {
 		score = zlpScore(score)
 	}
-	z.Add(member, score)
+	z.insert(member, score)
 	return zaddOutAdded, newscore, true
 }
 
@@ -306,9 +336,14 @@ options:
 		c.addError("ERR INCR option supports a single increment-element pair")
 		return
 	}
-	scores := make([]float64, elements)
+	var small [4]float64 // most ZADDs set one or a few members: no allocation
+	scores := small[:0]
+	if elements > len(small) {
+		scores = make([]float64, 0, elements)
+	}
+	scores = scores[:elements]
 	for j := range scores {
-		v, ok := parseFloat(args[idx+2*j])
+		v, ok := parseScore(args[idx+2*j])
 		if !ok {
 			c.addError(errNotFloat)
 			return

@@ -2,6 +2,7 @@ package node
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -830,5 +831,30 @@ func zcompareKeyspaces(t *testing.T, a, b *tnode, where string) {
 	da, db := dump(a), dump(b)
 	if !slices.Equal(da, db) {
 		t.Fatalf("%s: keyspaces differ\nA: %q\nB: %q", where, da, db)
+	}
+}
+
+// parseScore's integer fast path must agree with parseFloat bit for bit
+// (the sign of zero included) and leave everything else to it.
+func TestParseScore(t *testing.T) {
+	for _, s := range []string{"0", "-0", "7", "-7", "007", "-007", "123456789012345", "-12345678901234",
+		"1234567890123456", "-", "", "+5", " 5", "5 ", "1e3", "1.5", "inf", "-inf", "nan", "0x10", "12a", "9-"} {
+		checkParseScore(t, []byte(s))
+	}
+}
+
+func FuzzParseScore(f *testing.F) {
+	for _, s := range []string{"0", "-0", "42", "-99999", "1.5", "1e308", "-", "0x1p3", "999999999999999"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) { checkParseScore(t, b) })
+}
+
+func checkParseScore(t *testing.T, b []byte) {
+	t.Helper()
+	got, gotOK := parseScore(b)
+	want, wantOK := parseFloat(b)
+	if gotOK != wantOK || math.Float64bits(got) != math.Float64bits(want) {
+		t.Fatalf("parseScore(%q) = %v, %v; parseFloat gives %v, %v", b, got, gotOK, want, wantOK)
 	}
 }

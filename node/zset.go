@@ -1,6 +1,9 @@
 package node
 
-import "strings"
+import (
+	"strings"
+	"unsafe"
+)
 
 import "opdis/node/dict"
 
@@ -20,50 +23,59 @@ type zslLevel struct {
 	span    int // number of nodes crossed by forward (0 when forward is nil at the tail)
 }
 
-// zslNode is one member of a sorted set.
+// zslNode is one member of a sorted set. Its levels are stored inline, as
+// Redis's flexible array member: level 0 in the struct and the higher ones
+// right after it in the same allocation (see newZslNode), reached through
+// lv. A search step then reads a node's score and the forward pointer it
+// follows from one cache line, where a level slice cost a 24-byte header
+// and a 56-byte offset (80 bytes for a 1-level node; now 64).
 type zslNode struct {
-	member   string
 	score    float64
 	backward *zslNode
-	level    []zslLevel
+	member   string
+	level0   zslLevel
 }
 
-// newZslNode allocates a node with its level array in the same allocation
-// for the common heights (p = 1/4 makes 99.6% of nodes at most 4 high), as
-// Redis's flexible array member does: a search step then touches one cache
-// line per node instead of two.
-func newZslNode(member string, score float64, level int) *zslNode {
-	switch level {
-	case 1:
-		n := &struct {
+const zslLevelSize = unsafe.Sizeof(zslLevel{})
+
+// lv returns level i of x; i must be below the height x was made with.
+func (x *zslNode) lv(i int) *zslLevel {
+	return (*zslLevel)(unsafe.Add(unsafe.Pointer(&x.level0), uintptr(i)*zslLevelSize))
+}
+
+// newZslNode allocates a node of the given height with its levels inline.
+// Heights are rounded up to a few sizes (p = 1/4 makes 94% of nodes 1 or
+// 2 high, and a 64-byte node sits in one cache line).
+func newZslNode(member string, score float64, height int) *zslNode {
+	var x *zslNode
+	switch {
+	case height <= 2:
+		x = &new(struct {
 			zslNode
-			lv [1]zslLevel
-		}{}
-		n.level = n.lv[:]
-		n.member, n.score = member, score
-		return &n.zslNode
-	case 2:
-		n := &struct {
+			more [1]zslLevel
+		}).zslNode
+	case height <= 4:
+		x = &new(struct {
 			zslNode
-			lv [2]zslLevel
-		}{}
-		n.level = n.lv[:]
-		n.member, n.score = member, score
-		return &n.zslNode
-	case 3, 4:
-		n := &struct {
+			more [3]zslLevel
+		}).zslNode
+	case height <= 8:
+		x = &new(struct {
 			zslNode
-			lv [4]zslLevel
-		}{}
-		n.level = n.lv[:level]
-		n.member, n.score = member, score
-		return &n.zslNode
+			more [7]zslLevel
+		}).zslNode
+	default:
+		x = &new(struct {
+			zslNode
+			more [zslMaxLevel - 1]zslLevel
+		}).zslNode
 	}
-	return &zslNode{member: member, score: score, level: make([]zslLevel, level)}
+	x.member, x.score = member, score
+	return x
 }
 
 // next returns the following node in (score, member) order, or nil.
-func (x *zslNode) next() *zslNode { return x.level[0].forward }
+func (x *zslNode) next() *zslNode { return x.lv(0).forward }
 
 // prev returns the preceding node, or nil.
 func (x *zslNode) prev() *zslNode { return x.backward }
@@ -81,17 +93,28 @@ type ZSet struct {
 	// lex order. While it is 0 the lex range searches may descend the
 	// skiplist; otherwise their result would depend on the random levels,
 	// so they walk level 0 instead and stay a function of the contents.
-	lexInv int
+	//
+	// Counting costs two member comparisons per insert or delete, and the
+	// neighbours' members are rarely in cache. So the count is exact only
+	// while it is small (lexExact); once it passes lexLimit, as it soon
+	// does with unrelated scores, lexInv is only kept as a lower bound
+	// (an insert lowers the count by at most 1, a delete by at most 2),
+	// and a lex search recounts when the bound reaches 0 (see
+	// lexOrdered). A recount happens at most once per len/16 writes, and
+	// only if lex searches come: O(1) amortized.
+	lexInv   int
+	lexExact bool
 }
 
 // NewZSet returns an empty sorted set whose skiplist levels and hash seed
 // are drawn from r (the node's seeded source).
 func NewZSet(r Rand) *ZSet {
 	return &ZSet{
-		dict:   dict.New[float64](r.Uint64()),
-		header: &zslNode{level: make([]zslLevel, zslMaxLevel)},
-		level:  1,
-		rnd:    r,
+		dict:     dict.New[float64](r.Uint64()),
+		header:   newZslNode("", 0, zslMaxLevel),
+		level:    1,
+		rnd:      r,
+		lexExact: true,
 	}
 }
 
@@ -115,16 +138,31 @@ func (z *ZSet) Score(member string) (float64, bool) { return z.dict.Get(member) 
 // Add sets member's score, inserting it if absent, and reports whether it
 // was added.
 func (z *ZSet) Add(member string, score float64) bool {
-	if cur, ok := z.dict.Get(member); ok {
-		if cur != score {
-			z.zslUpdateScore(cur, member, score)
-			z.dict.Set(member, score)
-		}
+	if p := z.scorePtr(member); p != nil {
+		z.updateScore(p, member, score)
 		return false
 	}
+	z.insert(member, score)
+	return true
+}
+
+// scorePtr returns member's entry in the member table, or nil. It stays
+// valid until a member is inserted or removed, so a caller that looked a
+// member up can update it without a second lookup (updateScore).
+func (z *ZSet) scorePtr(member string) *float64 { return z.dict.Ptr(member) }
+
+// updateScore sets the score of member, whose entry scorePtr returned.
+func (z *ZSet) updateScore(p *float64, member string, score float64) {
+	if *p != score {
+		z.zslUpdateScore(*p, member, score)
+		*p = score
+	}
+}
+
+// insert adds member, which the caller knows is absent.
+func (z *ZSet) insert(member string, score float64) {
 	z.zslInsert(score, member)
 	z.dict.Set(member, score)
-	return true
 }
 
 // Remove deletes member and reports whether it was there.
@@ -158,7 +196,7 @@ func (z *ZSet) Range(fn func(member string, score float64) bool) {
 }
 
 // first returns the lowest node, or nil.
-func (z *ZSet) first() *zslNode { return z.header.level[0].forward }
+func (z *ZSet) first() *zslNode { return z.header.lv(0).forward }
 
 // last returns the highest node, or nil.
 func (z *ZSet) last() *zslNode { return z.tail }
@@ -197,8 +235,8 @@ func (z *ZSet) zslInsert(score float64, member string) *zslNode {
 		if i != z.level-1 {
 			rank[i] = rank[i+1]
 		}
-		for f := x.level[i].forward; f != nil && zslLess(f.score, f.member, score, member); f = x.level[i].forward {
-			rank[i] += x.level[i].span
+		for f := x.lv(i).forward; f != nil && zslLess(f.score, f.member, score, member); f = x.lv(i).forward {
+			rank[i] += x.lv(i).span
 			x = f
 		}
 		update[i] = x
@@ -208,39 +246,61 @@ func (z *ZSet) zslInsert(score float64, member string) *zslNode {
 		for i := z.level; i < level; i++ {
 			rank[i] = 0
 			update[i] = z.header
-			update[i].level[i].span = z.length
+			update[i].lv(i).span = z.length
 		}
 		z.level = level
 	}
 	x = newZslNode(member, score, level)
 	for i := 0; i < level; i++ {
-		x.level[i].forward = update[i].level[i].forward
-		update[i].level[i].forward = x
-		x.level[i].span = update[i].level[i].span - (rank[0] - rank[i])
-		update[i].level[i].span = rank[0] - rank[i] + 1
+		x.lv(i).forward = update[i].lv(i).forward
+		update[i].lv(i).forward = x
+		x.lv(i).span = update[i].lv(i).span - (rank[0] - rank[i])
+		update[i].lv(i).span = rank[0] - rank[i] + 1
 	}
 	for i := level; i < z.level; i++ {
-		update[i].level[i].span++
+		update[i].lv(i).span++
 	}
 	if update[0] != z.header {
 		x.backward = update[0]
 	}
-	if x.level[0].forward != nil {
-		x.level[0].forward.backward = x
+	if x.lv(0).forward != nil {
+		x.lv(0).forward.backward = x
 	} else {
 		z.tail = x
 	}
 	z.length++
-	z.lexInv += zlexInvAround(x.backward, x, x.level[0].forward) - zlexInvPair(x.backward, x.level[0].forward)
+	if z.lexExact {
+		z.lexInv += zlexInvAround(x.backward, x, x.lv(0).forward) - zlexInvPair(x.backward, x.lv(0).forward)
+		z.lexExact = z.lexInv <= z.lexLimit()
+	} else {
+		z.lexInv--
+	}
 	return x
 }
 
-// zlexInvPair reports (as 0 or 1) whether adjacent a, b are out of lex order.
+// zlexInvPair reports (as 0 or 1) whether adjacent a, b are out of lex
+// order. Equal scores never are: the skiplist orders them by member.
 func zlexInvPair(a, b *zslNode) int {
-	if a != nil && b != nil && a.member > b.member {
+	if a != nil && b != nil && a.score != b.score && a.member > b.member {
 		return 1
 	}
 	return 0
+}
+
+// lexLimit is the largest lexInv that is kept exact.
+func (z *ZSet) lexLimit() int { return max(16, z.length/8) }
+
+// lexOrdered reports whether every member is in lex order (lexInv 0),
+// recounting when only a used-up lower bound is known.
+func (z *ZSet) lexOrdered() bool {
+	if !z.lexExact && z.lexInv <= 0 {
+		z.lexInv = 0
+		for x := z.first(); x != nil; x = x.next() {
+			z.lexInv += zlexInvPair(x, x.next())
+		}
+		z.lexExact = z.lexInv <= z.lexLimit()
+	}
+	return z.lexExact && z.lexInv == 0
 }
 
 func zlexInvAround(prev, x, next *zslNode) int {
@@ -250,20 +310,24 @@ func zlexInvAround(prev, x, next *zslNode) int {
 // zslDeleteNode unlinks x given the update vector of its predecessors.
 func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
 	for i := 0; i < z.level; i++ {
-		if update[i].level[i].forward == x {
-			update[i].level[i].span += x.level[i].span - 1
-			update[i].level[i].forward = x.level[i].forward
+		if update[i].lv(i).forward == x {
+			update[i].lv(i).span += x.lv(i).span - 1
+			update[i].lv(i).forward = x.lv(i).forward
 		} else {
-			update[i].level[i].span--
+			update[i].lv(i).span--
 		}
 	}
-	z.lexInv -= zlexInvAround(x.backward, x, x.level[0].forward) - zlexInvPair(x.backward, x.level[0].forward)
-	if x.level[0].forward != nil {
-		x.level[0].forward.backward = x.backward
+	if z.lexExact {
+		z.lexInv -= zlexInvAround(x.backward, x, x.lv(0).forward) - zlexInvPair(x.backward, x.lv(0).forward)
+	} else {
+		z.lexInv -= 2
+	}
+	if x.lv(0).forward != nil {
+		x.lv(0).forward.backward = x.backward
 	} else {
 		z.tail = x.backward
 	}
-	for z.level > 1 && z.header.level[z.level-1].forward == nil {
+	for z.level > 1 && z.header.lv(z.level-1).forward == nil {
 		z.level--
 	}
 	z.length--
@@ -274,12 +338,12 @@ func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
 func (z *ZSet) zslFindUpdate(score float64, member string, update *[zslMaxLevel]*zslNode) *zslNode {
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && zslLess(f.score, f.member, score, member); f = x.level[i].forward {
+		for f := x.lv(i).forward; f != nil && zslLess(f.score, f.member, score, member); f = x.lv(i).forward {
 			x = f
 		}
 		update[i] = x
 	}
-	return x.level[0].forward
+	return x.lv(0).forward
 }
 
 // zslDelete removes the node (score, member) from the skiplist only.
@@ -302,7 +366,7 @@ func (z *ZSet) zslUpdateScore(curscore float64, member string, newscore float64)
 		panic("zset: updating a missing member")
 	}
 	if (x.backward == nil || x.backward.score < newscore) &&
-		(x.level[0].forward == nil || x.level[0].forward.score > newscore) {
+		(x.lv(0).forward == nil || x.lv(0).forward.score > newscore) {
 		x.score = newscore
 		return x
 	}
@@ -315,8 +379,8 @@ func (z *ZSet) zslGetRank(score float64, member string) int {
 	rank := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && (f.score < score || (f.score == score && f.member <= member)); f = x.level[i].forward {
-			rank += x.level[i].span
+		for f := x.lv(i).forward; f != nil && (f.score < score || (f.score == score && f.member <= member)); f = x.lv(i).forward {
+			rank += x.lv(i).span
 			x = f
 		}
 		if x != z.header && x.member == member {
@@ -331,9 +395,9 @@ func (z *ZSet) zslGetElementByRank(rank int) *zslNode {
 	traversed := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span <= rank {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.lv(i).forward != nil && traversed+x.lv(i).span <= rank {
+			traversed += x.lv(i).span
+			x = x.lv(i).forward
 		}
 		if traversed == rank {
 			if x == z.header {
@@ -409,11 +473,11 @@ func (z *ZSet) lastInRange(r *zScoreRange) *zslNode {
 func (z *ZSet) seekFirst(inMin func(*zslNode) bool) *zslNode {
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !inMin(f); f = x.level[i].forward {
+		for f := x.lv(i).forward; f != nil && !inMin(f); f = x.lv(i).forward {
 			x = f
 		}
 	}
-	return x.level[0].forward
+	return x.lv(0).forward
 }
 
 // seekLast returns the last node for which inMax holds, or nil. inMax must
@@ -422,7 +486,7 @@ func (z *ZSet) seekFirst(inMin func(*zslNode) bool) *zslNode {
 func (z *ZSet) seekLast(inMax func(*zslNode) bool) *zslNode {
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && inMax(f); f = x.level[i].forward {
+		for f := x.lv(i).forward; f != nil && inMax(f); f = x.lv(i).forward {
 			x = f
 		}
 	}
@@ -541,14 +605,14 @@ func (z *ZSet) deleteRange(inMin, inMax func(*zslNode) bool) int {
 	var update [zslMaxLevel]*zslNode
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for f := x.level[i].forward; f != nil && !inMin(f); f = x.level[i].forward {
+		for f := x.lv(i).forward; f != nil && !inMin(f); f = x.lv(i).forward {
 			x = f
 		}
 		update[i] = x
 	}
 	removed := 0
-	for x = x.level[0].forward; x != nil && inMax(x); {
-		next := x.level[0].forward
+	for x = x.lv(0).forward; x != nil && inMax(x); {
+		next := x.lv(0).forward
 		z.zslDeleteNode(x, &update)
 		z.dict.Delete(x.member)
 		removed++
@@ -564,16 +628,16 @@ func (z *ZSet) deleteRangeByRank(start, end int) int {
 	traversed := 0
 	x := z.header
 	for i := z.level - 1; i >= 0; i-- {
-		for x.level[i].forward != nil && traversed+x.level[i].span < start {
-			traversed += x.level[i].span
-			x = x.level[i].forward
+		for x.lv(i).forward != nil && traversed+x.lv(i).span < start {
+			traversed += x.lv(i).span
+			x = x.lv(i).forward
 		}
 		update[i] = x
 	}
 	traversed++
 	removed := 0
-	for x = x.level[0].forward; x != nil && traversed <= end; {
-		next := x.level[0].forward
+	for x = x.lv(0).forward; x != nil && traversed <= end; {
+		next := x.lv(0).forward
 		z.zslDeleteNode(x, &update)
 		z.dict.Delete(x.member)
 		removed++
@@ -604,7 +668,7 @@ func (z *ZSet) maxMemberLen() int {
 // descends its random levels. opdis gives the listpack answer for a
 // listpack, and for a skiplist the answer Redis gives when every node has
 // level 1 (its most likely shape) — both functions of the contents only, so
-// a replica always agrees. When the members are in lex order (lexInv 0)
+// a replica always agrees. When the members are in lex order (lexOrdered)
 // every variant gives the same answer and the O(log n) descent is used.
 
 // firstInLexRangeLinear is zzlFirstInLexRange (and zslFirstInLexRange on a
@@ -658,7 +722,7 @@ func (z *ZSet) lastInLexRangeLevel0(r *zLexRange) *zslNode {
 
 // lexFirst returns the first node of a lex range as the encoding would.
 func (z *ZSet) lexFirst(r *zLexRange, listpack bool) *zslNode {
-	if z.lexInv == 0 {
+	if z.lexOrdered() {
 		return z.firstInLexRange(r)
 	}
 	return z.firstInLexRangeLinear(r)
@@ -667,7 +731,7 @@ func (z *ZSet) lexFirst(r *zLexRange, listpack bool) *zslNode {
 // lexLast returns the last node of a lex range as the encoding would.
 func (z *ZSet) lexLast(r *zLexRange, listpack bool) *zslNode {
 	switch {
-	case z.lexInv == 0:
+	case z.lexOrdered():
 		return z.lastInLexRange(r)
 	case listpack:
 		return z.lastInLexRangeLinear(r)
@@ -678,7 +742,7 @@ func (z *ZSet) lexLast(r *zLexRange, listpack bool) *zslNode {
 // lexDelete removes a lex range as the encoding would and returns how many
 // members went.
 func (z *ZSet) lexDelete(r *zLexRange, listpack bool) int {
-	if z.lexInv == 0 {
+	if z.lexOrdered() {
 		return z.deleteRangeByLex(r)
 	}
 	var x *zslNode

@@ -67,15 +67,21 @@ func parseMultibulk(buf []byte, lim Limits) ([][]byte, int, error) {
 	if maxBulk == 0 {
 		maxBulk = 512 << 20
 	}
-	line, pos, ok := readLine(buf, 0)
+	count, pos, ok := quickLen(buf, 0)
 	if !ok {
-		if len(buf) > MaxInlineSize {
-			return nil, 0, protoErr("too big mbulk count string")
+		line, next, ok := readLine(buf, 0)
+		if !ok {
+			if len(buf) > MaxInlineSize {
+				return nil, 0, protoErr("too big mbulk count string")
+			}
+			return nil, 0, nil
 		}
-		return nil, 0, nil
+		if count, ok = ParseInt(line[1:]); !ok {
+			return nil, 0, protoErr("invalid multibulk length")
+		}
+		pos = next
 	}
-	count, ok := ParseInt(line[1:])
-	if !ok || count > maxMulti {
+	if count > maxMulti {
 		return nil, 0, protoErr("invalid multibulk length")
 	}
 	if count <= 0 {
@@ -90,18 +96,24 @@ func parseMultibulk(buf []byte, lim Limits) ([][]byte, int, error) {
 		if pos >= len(buf) {
 			return nil, 0, nil
 		}
-		hdr, next, ok := readLine(buf, pos)
-		if !ok {
-			if len(buf)-pos > MaxInlineSize {
-				return nil, 0, protoErr("too big bulk count string")
+		size, next, ok := quickLen(buf, pos)
+		if !ok || buf[pos] != '$' {
+			hdr, n, ok := readLine(buf, pos)
+			if !ok {
+				if len(buf)-pos > MaxInlineSize {
+					return nil, 0, protoErr("too big bulk count string")
+				}
+				return nil, 0, nil
 			}
-			return nil, 0, nil
+			if len(hdr) == 0 || hdr[0] != '$' {
+				return nil, 0, protoErr("expected '$', got '" + string(buf[pos]) + "'")
+			}
+			if size, ok = ParseInt(hdr[1:]); !ok {
+				return nil, 0, protoErr("invalid bulk length")
+			}
+			next = n
 		}
-		if len(hdr) == 0 || hdr[0] != '$' {
-			return nil, 0, protoErr("expected '$', got '" + string(buf[pos]) + "'")
-		}
-		size, ok := ParseInt(hdr[1:])
-		if !ok || size < 0 || size > maxBulk {
+		if size < 0 || size > maxBulk {
 			return nil, 0, protoErr("invalid bulk length")
 		}
 		end := next + int(size)
@@ -113,14 +125,41 @@ func parseMultibulk(buf []byte, lim Limits) ([][]byte, int, error) {
 		total += int(size)
 		pos = end + 2
 	}
-	store := make([]byte, 0, total)
+	store := make([]byte, total)
 	args := make([][]byte, len(spans))
+	at := 0
 	for i, s := range spans {
-		start := len(store)
-		store = append(store, buf[s.start:s.end]...)
-		args[i] = store[start:len(store):len(store)]
+		n := copy(store[at:], buf[s.start:s.end])
+		args[i] = store[at : at+n : at+n]
+		at += n
 	}
 	return args, pos, nil
+}
+
+// quickLen is the fast path of a "*N" or "$N" header at buf[pos]: up to 18
+// digits without a leading zero, then a CR that is not the last byte
+// (readLine's conditions, so the result is what readLine and ParseInt
+// would give). ok is false for anything else; the caller then takes the
+// general path, which finds incomplete lines and reports errors.
+func quickLen(buf []byte, pos int) (v int64, next int, ok bool) {
+	i := pos + 1
+	if i >= len(buf) || buf[i] < '1' || buf[i] > '9' {
+		if i+2 < len(buf) && buf[i] == '0' && buf[i+1] == '\r' {
+			return 0, i + 3, true
+		}
+		return 0, 0, false
+	}
+	for end := min(len(buf), i+18); i < end; i++ {
+		d := buf[i] - '0'
+		if d > 9 {
+			break
+		}
+		v = v*10 + int64(d)
+	}
+	if i+1 >= len(buf) || buf[i] != '\r' {
+		return 0, 0, false
+	}
+	return v, i + 2, true
 }
 
 func parseInline(buf []byte) ([][]byte, int, error) {

@@ -2,6 +2,7 @@ package wire
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -153,4 +154,116 @@ func equalArgs(a, b [][]byte) bool {
 		}
 	}
 	return true
+}
+
+// parseMultibulkSimple is the straightforward parser parseMultibulk
+// replaced (readLine and ParseInt for every header); it stays as the
+// reference the fast paths must agree with.
+func parseMultibulkSimple(buf []byte, lim Limits) ([][]byte, int, error) {
+	maxMulti := lim.MaxMultibulkLen
+	if maxMulti == 0 {
+		maxMulti = 1<<31 - 1
+	}
+	maxBulk := lim.MaxBulkLen
+	if maxBulk == 0 {
+		maxBulk = 512 << 20
+	}
+	line, pos, ok := readLine(buf, 0)
+	if !ok {
+		if len(buf) > MaxInlineSize {
+			return nil, 0, protoErr("too big mbulk count string")
+		}
+		return nil, 0, nil
+	}
+	count, ok := ParseInt(line[1:])
+	if !ok || count > maxMulti {
+		return nil, 0, protoErr("invalid multibulk length")
+	}
+	if count <= 0 {
+		return nil, pos, nil
+	}
+	// First pass: find the argument boundaries without copying.
+	type span struct{ start, end int }
+	var small [8]span
+	spans := small[:0]
+	total := 0
+	for i := int64(0); i < count; i++ {
+		if pos >= len(buf) {
+			return nil, 0, nil
+		}
+		hdr, next, ok := readLine(buf, pos)
+		if !ok {
+			if len(buf)-pos > MaxInlineSize {
+				return nil, 0, protoErr("too big bulk count string")
+			}
+			return nil, 0, nil
+		}
+		if len(hdr) == 0 || hdr[0] != '$' {
+			return nil, 0, protoErr("expected '$', got '" + string(buf[pos]) + "'")
+		}
+		size, ok := ParseInt(hdr[1:])
+		if !ok || size < 0 || size > maxBulk {
+			return nil, 0, protoErr("invalid bulk length")
+		}
+		end := next + int(size)
+		if end+2 > len(buf) {
+			return nil, 0, nil
+		}
+		// Redis does not check the CRLF after a bulk; it skips two bytes.
+		spans = append(spans, span{next, end})
+		total += int(size)
+		pos = end + 2
+	}
+	store := make([]byte, 0, total)
+	args := make([][]byte, len(spans))
+	for i, s := range spans {
+		start := len(store)
+		store = append(store, buf[s.start:s.end]...)
+		args[i] = store[start:len(store):len(store)]
+	}
+	return args, pos, nil
+}
+
+// FuzzParseMultibulkFast checks parseMultibulk against
+// parseMultibulkSimple: same arguments, bytes consumed and error.
+func FuzzParseMultibulkFast(f *testing.F) {
+	for _, s := range []string{"*1\r\n$4\r\nPING\r\n", "*2\r\n$3\r\nGET\r\n$0\r\n\r\n", "*2\r\n$3\r\nGET\r\n$1\r\n",
+		"*0\r\n", "*-1\r\n", "*01\r\n$1\r\na\r\n", "*1\r\n$01\r\na\r\n", "*1\r\n$0\r", "*1\r\n$1\r", "*1\r\n$1\rxa\r\n",
+		"*1\r\n+PING\r\n", "*1\r\n$-1\r\n", "*1\r\n$999999999999999999\r\n", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"} {
+		f.Add([]byte(s), int64(0))
+	}
+	f.Add([]byte("*2\r\n$3\r\nGET\r\n$11\r\nhello world\r\n"), int64(10))
+	f.Fuzz(func(t *testing.T, data []byte, maxBulk int64) {
+		if len(data) == 0 || data[0] != '*' {
+			data = append([]byte{'*'}, data...)
+		}
+		lim := Limits{MaxBulkLen: maxBulk % 100, MaxMultibulkLen: maxBulk % 7}
+		if maxBulk < 0 {
+			lim = Limits{}
+		}
+		args, n, err := parseMultibulk(data, lim)
+		wargs, wn, werr := parseMultibulkSimple(data, lim)
+		if n != wn || fmt.Sprint(err) != fmt.Sprint(werr) || !equalArgs(args, wargs) || (args == nil) != (wargs == nil) {
+			t.Fatalf("%q: got %q %d %v, want %q %d %v", data, args, n, err, wargs, wn, werr)
+		}
+	})
+}
+
+// BenchmarkParseCommand parses the commands of redis-benchmark's GET, SET
+// and ZADD tests.
+func BenchmarkParseCommand(b *testing.B) {
+	var buf []byte
+	buf = AppendCommand(buf, []byte("GET"), []byte("key:000000012345"))
+	buf = AppendCommand(buf, []byte("SET"), []byte("key:000000012345"), []byte("xxx"))
+	buf = AppendCommand(buf, []byte("ZADD"), []byte("myzset"), []byte("12345"), []byte("element:000000012345"))
+	b.ReportAllocs()
+	for i := 0; i < b.N; i += 3 {
+		for p := buf; len(p) > 0; {
+			_, n, err := ParseCommand(p, Limits{})
+			if err != nil || n == 0 {
+				b.Fatal(err)
+			}
+			p = p[n:]
+		}
+	}
 }
