@@ -228,38 +228,47 @@ func (z *ZSet) randomLevel() int {
 
 // zslInsert adds a node the caller knows is absent.
 func (z *ZSet) zslInsert(score float64, member string) *zslNode {
+	height := z.randomLevel()
+	x := newZslNode(member, score, height)
+	z.zslLink(x, height)
+	return x
+}
+
+// zslLink links the unlinked node x, whose levels 0..height-1 are free to
+// overwrite, at the place of its (score, member).
+func (z *ZSet) zslLink(x *zslNode, height int) {
 	var update [zslMaxLevel]*zslNode
 	var rank [zslMaxLevel]int
-	x := z.header
+	score, member := x.score, x.member
+	p := z.header
 	for i := z.level - 1; i >= 0; i-- {
 		if i != z.level-1 {
 			rank[i] = rank[i+1]
 		}
-		for f := x.lv(i).forward; f != nil && zslLess(f.score, f.member, score, member); f = x.lv(i).forward {
-			rank[i] += x.lv(i).span
-			x = f
+		for f := p.lv(i).forward; f != nil && zslLess(f.score, f.member, score, member); f = p.lv(i).forward {
+			rank[i] += p.lv(i).span
+			p = f
 		}
-		update[i] = x
+		update[i] = p
 	}
-	level := z.randomLevel()
-	if level > z.level {
-		for i := z.level; i < level; i++ {
+	if height > z.level {
+		for i := z.level; i < height; i++ {
 			rank[i] = 0
 			update[i] = z.header
 			update[i].lv(i).span = z.length
 		}
-		z.level = level
+		z.level = height
 	}
-	x = newZslNode(member, score, level)
-	for i := 0; i < level; i++ {
+	for i := 0; i < height; i++ {
 		x.lv(i).forward = update[i].lv(i).forward
 		update[i].lv(i).forward = x
 		x.lv(i).span = update[i].lv(i).span - (rank[0] - rank[i])
 		update[i].lv(i).span = rank[0] - rank[i] + 1
 	}
-	for i := level; i < z.level; i++ {
+	for i := height; i < z.level; i++ {
 		update[i].lv(i).span++
 	}
+	x.backward = nil
 	if update[0] != z.header {
 		x.backward = update[0]
 	}
@@ -275,7 +284,6 @@ func (z *ZSet) zslInsert(score float64, member string) *zslNode {
 	} else {
 		z.lexInv--
 	}
-	return x
 }
 
 // zlexInvPair reports (as 0 or 1) whether adjacent a, b are out of lex
@@ -307,12 +315,14 @@ func zlexInvAround(prev, x, next *zslNode) int {
 	return zlexInvPair(prev, x) + zlexInvPair(x, next)
 }
 
-// zslDeleteNode unlinks x given the update vector of its predecessors.
-func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
+// zslDeleteNode unlinks x given the update vector of its predecessors,
+// and returns x's height (the levels it was linked at).
+func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) (height int) {
 	for i := 0; i < z.level; i++ {
 		if update[i].lv(i).forward == x {
 			update[i].lv(i).span += x.lv(i).span - 1
 			update[i].lv(i).forward = x.lv(i).forward
+			height++
 		} else {
 			update[i].lv(i).span--
 		}
@@ -331,6 +341,7 @@ func (z *ZSet) zslDeleteNode(x *zslNode, update *[zslMaxLevel]*zslNode) {
 		z.level--
 	}
 	z.length--
+	return height
 }
 
 // zslFindUpdate fills update with the last node before (score, member) at
@@ -370,8 +381,13 @@ func (z *ZSet) zslUpdateScore(curscore float64, member string, newscore float64)
 		x.score = newscore
 		return x
 	}
-	z.zslDeleteNode(x, &update)
-	return z.zslInsert(newscore, member)
+	// Unlike Redis, which frees x and inserts a new node of a new random
+	// height, x moves with its height: no allocation, and the heights stay
+	// independent draws.
+	height := z.zslDeleteNode(x, &update)
+	x.score = newscore
+	z.zslLink(x, height)
+	return x
 }
 
 // zslGetRank returns the 1-based rank of (score, member), 0 if absent.

@@ -59,12 +59,18 @@ free_port() {
 	done
 }
 
-# wait_up waits until the server on port $1 answers PING (any reply).
+# wait_up PORT PID LOG waits until the server on PORT answers PING (any
+# reply); if its process PID exits first, the end of LOG says why.
 wait_up() {
 	for _ in $(seq 300); do
 		case "$(redis-cli -p "$1" ping 2>/dev/null || true)" in
 		*PONG* | *ERR*) return 0 ;;
 		esac
+		if ! kill -0 "$2" 2>/dev/null; then
+			echo "bench: server on port $1 exited:" >&2
+			tail -5 "$3" >&2 || true
+			exit 1
+		fi
 		sleep 0.1
 	done
 	echo "bench: server on port $1 did not start" >&2
@@ -76,7 +82,7 @@ mkdir -p "$tmp/opdis" "$tmp/redis"
 bin/opdis-server --port "$opdis_port" --bind 127.0.0.1 --dir "$tmp/opdis" --save '' \
 	--logfile "$tmp/opdis.log" &
 opdis_pid=$!
-wait_up "$opdis_port"
+wait_up "$opdis_port" "$opdis_pid" "$tmp/opdis.log"
 
 b_port=""
 if [ -n "$B" ]; then
@@ -85,7 +91,7 @@ if [ -n "$B" ]; then
 	mkdir -p "$tmp/b"
 	"$B" --port "$b_port" --bind 127.0.0.1 --dir "$tmp/b" --save '' --logfile "$tmp/b.log" &
 	b_pid=$!
-	wait_up "$b_port"
+	wait_up "$b_port" "$b_pid" "$tmp/b.log"
 fi
 
 redis_port=$(free_port)
@@ -93,7 +99,7 @@ while [ "$redis_port" = "$opdis_port" ] || [ "$redis_port" = "$b_port" ]; do red
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$tmp/redis" --save '' \
 	--appendonly no --logfile "$tmp/redis.log" &
 redis_pid=$!
-wait_up "$redis_port"
+wait_up "$redis_port" "$redis_pid" "$tmp/redis.log"
 
 results="$tmp/results.csv" # server,mode,test,rps,cpu ns per request
 : >"$results"
