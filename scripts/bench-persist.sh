@@ -24,37 +24,7 @@ mkdir -p bin
 go build -o bin/opdis-server ./cmd/opdis-server
 go build -o bin/saveprobe ./scripts/saveprobe
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
-
-# wait_up port: wait until PING answers PONG (not while loading).
-wait_up() {
-	for _ in $(seq 6000); do
-		[ "$(redis-cli -p "$1" ping 2>/dev/null || true)" = PONG ] && return 0
-		sleep 0.01
-	done
-	echo "bench: server on port $1 did not start" >&2
-	exit 1
-}
+. scripts/benchlib.sh
 
 # start name port: start opdis or redis with appendonly yes/everysec in $tmp/name.
 start() {
@@ -73,8 +43,6 @@ start() {
 
 stop() { redis-cli -p "$1" shutdown nosave >/dev/null 2>&1 || true; wait "$2" 2>/dev/null || true; }
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "-" }'; }
 
 op=$(free_port); start opdis "$op"; opid=$last_pid; wait_up "$op"
 rp=$(free_port); while [ "$rp" = "$op" ]; do rp=$(free_port); done

@@ -22,36 +22,7 @@ done
 mkdir -p bin
 go build -o bin/opdis-server ./cmd/opdis-server
 
-tmp=$(mktemp -d)
-pids=()
-cleanup() {
-	for pid in "${pids[@]}"; do
-		kill "$pid" 2>/dev/null || true
-		wait "$pid" 2>/dev/null || true
-	done
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-
-free_port() {
-	local p
-	while :; do
-		p=$((20000 + RANDOM % 40000))
-		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			echo "$p"
-			return
-		fi
-	done
-}
-
-wait_up() {
-	for _ in $(seq 3000); do
-		[ "$(redis-cli -p "$1" ping 2>/dev/null || true)" = PONG ] && return 0
-		sleep 0.01
-	done
-	echo "bench: server on port $1 did not start" >&2
-	exit 1
-}
+. scripts/benchlib.sh
 
 # start kind name port [args...]: opdis or redis, data in $tmp/name.
 start() {
@@ -71,8 +42,6 @@ wait_link() { # port: until master_link_status:up
 	until redis-cli -p "$1" info replication | grep -q 'master_link_status:up'; do sleep 0.01; done
 }
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a/b; else print "-" }'; }
 
 declare -A master
 for kind in opdis redis; do
