@@ -175,6 +175,10 @@ func (n *Node) dispatch(c *Client, args [][]byte) {
 		n.rejectCommand(c, cmd, errNoReplicas)
 		return
 	}
+	if n.mustPostpone(c, cmd) {
+		n.postpone(c, cmd, args) // runs when the write pause ends (pause.go)
+		return
+	}
 	if c.multi != nil && !isMultiControl(cmd.Name) {
 		c.multi.queue(cmd, args)
 		c.addSimple("QUEUED")

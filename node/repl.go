@@ -139,6 +139,6 @@ func (n *Node) infoReplication(b *strings.Builder, kv func(string, any)) {
 		n.infoReplicaLink(kv)
 	}
 	n.infoReplicas(kv)
-	kv("master_failover_state", "no-failover")
+	kv("master_failover_state", n.fo.state.String())
 	b.Write(n.repl.ids.AppendInfo(nil))
 }

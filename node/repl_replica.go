@@ -47,6 +47,10 @@ func replicaofCmd(n *Node, c *Client, args [][]byte) {
 		c.addError("ERR Command is not valid when client is a replica.")
 		return
 	}
+	if n.failingOver() {
+		c.addError("ERR REPLICAOF not allowed while failing over.")
+		return
+	}
 	if eq(args[1], "no") && eq(args[2], "one") {
 		if n.isReplica() {
 			n.becomeMaster()
@@ -182,7 +186,8 @@ func (n *Node) replicaDialed(id int64, err error) {
 		ListeningPort: port, AnnounceIP: n.cfg.ReplicaAnnounceIP,
 		MasterUser: n.cfg.MasterUser, MasterAuth: n.cfg.MasterAuth,
 		ReplID: n.repl.ids.ReplID, ReplOffset: n.repl.ids.MasterReplOffset,
-		Opdis: &psync.OpdisPSYNC{NextOpID: n.op.nextOpID, ServerID: n.cfg.ServerID, LastEpoch: n.op.lastEpoch},
+		Opdis:    &psync.OpdisPSYNC{NextOpID: n.op.nextOpID, ServerID: n.cfg.ServerID, LastEpoch: n.op.lastEpoch},
+		Failover: n.fo.state == foInProgress,
 	}
 	if n.repl.forceFull {
 		// The master asked for a full resync: no history to offer.
@@ -227,6 +232,7 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 		case psync.FullResync:
 			l.full = &e
 			n.logf(LogNotice, "Full resync from master: %s:%d", e.ReplID, e.Offset)
+			n.failoverPSYNCDone(true)
 		case psync.RDBStart:
 			l.rdb = l.rdb[:0]
 		case psync.RDBChunk:
@@ -243,6 +249,7 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 			}
 			n.logf(LogNotice, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.")
 			n.linkUp(l)
+			n.failoverPSYNCDone(true)
 		case psync.AOFContinue:
 			// The master streams entries from its AOF by op id, then
 			// `syncreploffset` realigns the byte offsets. Until then the
@@ -266,10 +273,12 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 		case psync.TryLater:
 			n.logf(LogNotice, "Master is currently unable to PSYNC but should be in the future: %s", e.Reply)
 			n.masterLinkLost()
+			n.failoverPSYNCDone(false)
 			return
 		case psync.Failed:
 			n.logf(LogWarning, "Replication with the master failed: %v", e.Err)
 			n.masterLinkLost()
+			n.failoverPSYNCDone(false)
 			return
 		case psync.Warning:
 			n.logf(LogNotice, "Master replied: %s", e.Msg)
