@@ -147,7 +147,10 @@ func (n *Node) closeAOF() error {
 // Close flushes and closes the node's files. The server calls it on exit.
 func (n *Node) Close() error {
 	n.abortSnapshot("the server is shutting down")
-	return n.closeAOF()
+	if err := n.closeAOF(); err != nil {
+		return err
+	}
+	return n.saveReplState() // the files are complete: the state matches them
 }
 
 // Fatal returns an error the node cannot recover from (an AOF fsync

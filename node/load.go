@@ -28,6 +28,7 @@ func (n *Node) Load() error {
 	if err := n.load(); err != nil {
 		return err
 	}
+	n.restoreReplState()
 	if f := strings.Fields(n.cfg.ReplicaOf); len(f) == 2 && n.env.Dialer != nil {
 		if port, err := strconv.Atoi(f[1]); err == nil {
 			n.becomeReplica(f[0], port)
