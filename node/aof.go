@@ -21,6 +21,9 @@ type aofState struct {
 	err      error // the last write or fsync failure (aof_last_write_status)
 	written  int64 // bytes appended since the last snapshot began (auto-snapshot-aof-size)
 	splits   int64
+	// fsyncedOff is the replication offset the AOF held fsynced when last
+	// seen all synced (fsyncedOffset, waitaof.go).
+	fsyncedOff int64
 }
 
 // aofOn reports whether entries go to an AOF.
@@ -95,6 +98,7 @@ func (n *Node) aofCron() {
 		n.aofFailed(err)
 		return
 	}
+	n.fsyncedOffset() // note how far the fsync reached (FACK)
 	if _, size := l.LiveFile(); size >= n.cfg.AOFMaxSize {
 		n.aofSplit(true)
 	}

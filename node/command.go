@@ -206,6 +206,7 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 		if len(n.op.cmds) > 0 {
 			n.flushOplog() // what the command changed becomes one entry
 			c.woff = n.repl.ids.MasterReplOffset
+			c.wopid = n.op.nextOpID - 1
 		}
 		n.callMsSet = false
 	}

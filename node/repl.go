@@ -53,6 +53,7 @@ type replicaInfo struct {
 	announceIP string
 	capa       psync.Capa
 	ackOffset  int64         // REPLCONF ACK
+	fackOffset int64         // REPLCONF ACK … FACK: the offset its AOF fsynced (WAITAOF)
 	ackOpID    int64         // REPLCONF ACK-OPID
 	ackTime    time.Duration // when the last ACK came (lag)
 	stream     []byte        // live stream held back while the RDB is sent

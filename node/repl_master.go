@@ -111,6 +111,7 @@ type replWait struct {
 	offset   int64
 	want     int64
 	deadline time.Duration // monotonic; 0 waits forever
+	aof      *aofWait      // WAITAOF (waitaof.go); nil for WAIT
 }
 
 func replicationCommands() []*Command {
@@ -119,6 +120,7 @@ func replicationCommands() []*Command {
 		{Name: "psync", Arity: -3, Flags: FlagAdmin | FlagNoScript | FlagNoMulti, Fn: psyncCmd},
 		{Name: "sync", Arity: 1, Flags: FlagAdmin | FlagNoScript | FlagNoMulti, Fn: syncCmd},
 		{Name: "wait", Arity: 3, Flags: FlagNoScript, Fn: waitCmd},
+		{Name: "waitaof", Arity: 4, Flags: FlagNoScript, Fn: waitaofCmd},
 		{Name: "failover", Arity: -1, Flags: FlagAdmin | FlagNoScript | FlagStale, Fn: failoverCmd},
 	}
 }
@@ -158,6 +160,9 @@ func replconfCmd(n *Node, c *Client, args [][]byte) {
 		switch {
 		case r.Ack && r.AckValid:
 			n.replicaAcked(c, r.AckOffset)
+			if r.Fack && c.replica.state != replicaSendAOF {
+				c.replica.fackOffset = max(c.replica.fackOffset, r.FackOffset)
+			}
 		case r.AckOpID && r.OpIDValid:
 			c.replica.ackOpID = max(c.replica.ackOpID, r.NextOpID)
 		}
@@ -945,6 +950,14 @@ func (n *Node) serveWaits(timeouts bool) {
 		if w.c.blockedOn != w.bs {
 			continue // unblocked elsewhere (CLIENT UNBLOCK, a role change)
 		}
+		if w.aof != nil {
+			if n.aofWaitDone(w) || timeouts && w.deadline != 0 && w.deadline <= now {
+				done, counts = append(done, w), append(counts, 0)
+				continue
+			}
+			keep = append(keep, w)
+			continue
+		}
 		acked := n.countAcked(w.offset)
 		if acked >= w.want || timeouts && w.deadline != 0 && w.deadline <= now {
 			done, counts = append(done, w), append(counts, acked)
@@ -956,6 +969,12 @@ func (n *Node) serveWaits(timeouts bool) {
 	m.waits = keep
 	for i, w := range done {
 		n.unblock(w.c)
+		if w.aof != nil {
+			n.replyAOFWait(w)
+			n.markPending(w.c)
+			n.resume(w.c)
+			continue
+		}
 		w.c.addInt(counts[i])
 		n.markPending(w.c)
 		n.resume(w.c)

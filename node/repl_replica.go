@@ -318,6 +318,7 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	n.dropReplicas() // their backlog readers belong to the replaced history
 	f := l.full
 	n.repl.ids.FullSynced(f.ReplID, f.Offset)
+	n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
 	n.repl.masterOpdis = f.Opdis != nil
 	if f.Opdis != nil {
 		n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
@@ -466,6 +467,7 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 			l.aofReplID = ""
 		}
 		n.repl.ids.SyncReplOffset(off)
+		n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
 		n.dropReplicas() // a backlog reader on the old backlog would stall
 		return used, nil
 	case eq(args[0], "forcefullresync"):
@@ -512,7 +514,11 @@ func (n *Node) runMasterCommand(l *masterLink, args [][]byte) {
 // op id).
 func (n *Node) sendAck(l *masterLink) {
 	if l.aofReplID == "" { // while AOF-psyncing the offset is not the master's
-		l.c.out = psync.AppendAck(l.c.out, n.repl.ids.MasterReplOffset)
+		if n.aofOn() {
+			l.c.out = psync.AppendAckFack(l.c.out, n.repl.ids.MasterReplOffset, n.fsyncedOffset())
+		} else {
+			l.c.out = psync.AppendAck(l.c.out, n.repl.ids.MasterReplOffset)
+		}
 	}
 	if n.repl.masterOpdis {
 		l.c.out = psync.AppendAckOpID(l.c.out, n.op.nextOpID)
