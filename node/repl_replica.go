@@ -468,7 +468,7 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 		}
 		n.repl.ids.SyncReplOffset(off)
 		n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
-		n.dropReplicas() // a backlog reader on the old backlog would stall
+		n.dropReplicas()     // a backlog reader on the old backlog would stall
 		return used, nil
 	case eq(args[0], "forcefullresync"):
 		n.logf(LogWarning, "The master asks for a full resync")
