@@ -25,6 +25,9 @@ import (
 // Load reads the data directory. The server calls it once, after New and
 // before serving, and refuses to start if it fails.
 func (n *Node) Load() error {
+	if err := n.loadOpdelSources(); err != nil { // first: they guard purges
+		return err
+	}
 	if err := n.load(); err != nil {
 		return err
 	}
