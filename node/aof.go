@@ -167,6 +167,8 @@ func oplogCommands() []*Command {
 	return []*Command{
 		{Name: "aofflush", Arity: 1, Flags: FlagAdmin | FlagNoScript, Fn: aofflushCmd},
 		{Name: "purgeaofto", Arity: 2, Flags: FlagAdmin | FlagNoScript, Fn: purgeaoftoCmd},
+		// Redis 7.2's, so not in the 7.0 table the replication family is checked against.
+		{Name: "waitaof", Arity: 4, Flags: FlagNoScript, Fn: waitaofCmd},
 	}
 }
 

@@ -120,7 +120,6 @@ func replicationCommands() []*Command {
 		{Name: "psync", Arity: -3, Flags: FlagAdmin | FlagNoScript | FlagNoMulti, Fn: psyncCmd},
 		{Name: "sync", Arity: 1, Flags: FlagAdmin | FlagNoScript | FlagNoMulti, Fn: syncCmd},
 		{Name: "wait", Arity: 3, Flags: FlagNoScript, Fn: waitCmd},
-		{Name: "waitaof", Arity: 4, Flags: FlagNoScript, Fn: waitaofCmd},
 		{Name: "failover", Arity: -1, Flags: FlagAdmin | FlagNoScript | FlagStale, Fn: failoverCmd},
 	}
 }
