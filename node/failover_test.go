@@ -186,3 +186,35 @@ func TestFailoverForce(t *testing.T) {
 	}
 	converged(t, a, m, 0)
 }
+
+// A target that refuses the PSYNC FAILOVER (it was promoted meanwhile):
+// the failover aborts, m is a master again (under a new replid) and the
+// paused write runs there.
+func TestFailoverTargetRejects(t *testing.T) {
+	tc, m, a, b := foCluster(t)
+	id := m.connect()
+	m.want(id, `"OK"`, "FAILOVER", "TO", "a", "6379")
+	w := m.connect()
+	m.Feed(w, wire.AppendCommand(nil, []byte("SET"), []byte("late"), []byte("1")))
+	for i := 0; i < 20 && m.fo.state != foInProgress; i++ {
+		tc.clock.ns += int64(100 * time.Millisecond)
+		m.Tick()
+	}
+	if m.fo.state != foInProgress {
+		t.Fatalf("failover state %s, want in progress", m.fo.state)
+	}
+	a.want(a.connect(), `"OK"`, "REPLICAOF", "NO", "ONE")
+	tc.settle(2 * time.Second)
+	if got := m.stat("replication", "master_failover_state"); got != "no-failover" {
+		t.Fatalf("master_failover_state %q", got)
+	}
+	if got := m.stat("replication", "role"); got != "master" {
+		t.Fatalf("m's role %s after the rejected failover", got)
+	}
+	if got := m.replies(w); len(got) != 1 || got[0].String() != `"OK"` {
+		t.Fatalf("the paused write answered %v", got)
+	}
+	m.want(id, `"1"`, "GET", "late")
+	tc.settle(2 * time.Second)
+	converged(t, m, b, 0) // b partially resyncs with m's new replid
+}
