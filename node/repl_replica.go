@@ -278,7 +278,10 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 		case psync.Failed:
 			n.logf(LogWarning, "Replication with the master failed: %v", e.Err)
 			n.masterLinkLost()
-			n.failoverPSYNCDone(false)
+			var he *psync.HandshakeError
+			if errors.As(e.Err, &he) && he.State == psync.StateReceivePSYNCReply {
+				n.failoverPSYNCDone(false) // the PSYNC FAILOVER was refused; other failures retry, as Redis
+			}
 			return
 		case psync.Warning:
 			n.logf(LogNotice, "Master replied: %s", e.Msg)
