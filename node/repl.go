@@ -37,6 +37,7 @@ type replState struct {
 	nextTry    time.Duration // monotonic time of the next connection attempt
 
 	masterOpdis bool // the master is an opdis node (its stream is entries)
+	streamDB    int  // the database a redis-server master's stream last SELECTed
 	forceFull   bool // the next PSYNC offers no history (forcefullresync)
 
 	// Counters INFO stats reports.

@@ -321,6 +321,7 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	n.dropReplicas() // their backlog readers belong to the replaced history
 	f := l.full
 	n.repl.ids.FullSynced(f.ReplID, f.Offset)
+	n.repl.streamDB = 0 // the master SELECTs again after a full sync
 	n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
 	n.repl.masterOpdis = f.Opdis != nil
 	if f.Opdis != nil {
@@ -384,11 +385,17 @@ func (n *Node) adoptSnapshot(data []byte) error {
 	return nil
 }
 
-// linkUp starts the streaming phase.
+// linkUp starts the streaming phase. A redis-server master does not
+// SELECT again after a partial resync: the stream goes on in the database
+// it last selected (Redis's cached master keeps it, and so does
+// repl.streamDB, across reconnects and clean restarts).
 func (n *Node) linkUp(l *masterLink) {
 	l.streaming = true
 	l.stream = l.stream[:0]
-	l.db = n.dbs[0]
+	if n.repl.streamDB < 0 || n.repl.streamDB >= len(n.dbs) {
+		n.repl.streamDB = 0
+	}
+	l.db = n.dbs[n.repl.streamDB]
 }
 
 // applyStream applies the master's stream: whole entries (or commands)
@@ -481,6 +488,7 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 	case eq(args[0], "select") && len(args) == 2:
 		if i, ok := parseInt(args[1]); ok && i >= 0 && int(i) < len(n.dbs) {
 			l.db = n.dbs[i]
+			n.repl.streamDB = int(i)
 		}
 	default:
 		// A plain write: a redis-server master's stream. It runs as the
@@ -510,6 +518,7 @@ func (n *Node) runMasterCommand(l *masterLink, args [][]byte) {
 	n.exec(c, cmd, args)
 	n.inMasterStream = false
 	l.db = c.db
+	n.repl.streamDB = c.db.id
 	c.out = c.out[:0] // a replica never replies on the link
 }
 

@@ -35,11 +35,12 @@ type savedRepl struct {
 	lastEpoch   int64
 	epoch       int64
 	masterOpdis bool
+	streamDB    int // a redis-server master's SELECTed database
 }
 
 func (s savedRepl) encode() []byte {
-	return fmt.Appendf(nil, "replid %s\noffset %d\nnext_opid %d\nlast_epoch %d\nepoch %d\nmaster_opdis %d\n",
-		s.replID, s.offset, s.nextOpID, s.lastEpoch, s.epoch, boolInt(s.masterOpdis))
+	return fmt.Appendf(nil, "replid %s\noffset %d\nnext_opid %d\nlast_epoch %d\nepoch %d\nmaster_opdis %d\nstream_db %d\n",
+		s.replID, s.offset, s.nextOpID, s.lastEpoch, s.epoch, boolInt(s.masterOpdis), s.streamDB)
 }
 
 func decodeSavedRepl(data []byte) (savedRepl, error) {
@@ -73,13 +74,15 @@ func decodeSavedRepl(data []byte) (savedRepl, error) {
 			s.epoch = i
 		case "master_opdis":
 			s.masterOpdis = i != 0
+		case "stream_db":
+			s.streamDB = int(i)
 		default:
 			continue // a field from a newer version
 		}
 		seen++
 	}
-	if seen < 6 {
-		return s, fmt.Errorf("%d of 6 fields", seen)
+	if seen < 7 {
+		return s, fmt.Errorf("%d of 7 fields", seen)
 	}
 	return s, nil
 }
@@ -94,7 +97,7 @@ func (n *Node) saveReplState() error {
 	}
 	ids := n.repl.ids
 	s := savedRepl{replID: ids.ReplID, offset: ids.MasterReplOffset, nextOpID: n.op.nextOpID,
-		lastEpoch: n.op.lastEpoch, epoch: n.op.epoch, masterOpdis: n.repl.masterOpdis}
+		lastEpoch: n.op.lastEpoch, epoch: n.op.epoch, masterOpdis: n.repl.masterOpdis, streamDB: n.repl.streamDB}
 	if err := aofbinlog.WriteFileAtomic(n.env.FS, replStateFile, s.encode()); err != nil {
 		return fmt.Errorf("saving the replication state: %w", err)
 	}
@@ -132,6 +135,9 @@ func (n *Node) restoreReplState() {
 	asMaster := len(strings.Fields(n.cfg.ReplicaOf)) != 2
 	n.repl.ids.Restore(s.replID, s.offset, asMaster)
 	n.repl.masterOpdis = s.masterOpdis
+	if s.streamDB >= 0 && s.streamDB < len(n.dbs) {
+		n.repl.streamDB = s.streamDB
+	}
 	if s.epoch != 0 {
 		n.op.epoch = s.epoch
 	}

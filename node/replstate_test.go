@@ -72,7 +72,7 @@ func TestReplStateSurvivesRestart(t *testing.T) {
 }
 
 func TestSavedReplDecode(t *testing.T) {
-	s := savedRepl{replID: "0123456789012345678901234567890123456789", offset: 7, nextOpID: 9, lastEpoch: 3, epoch: 5, masterOpdis: true}
+	s := savedRepl{replID: "0123456789012345678901234567890123456789", offset: 7, nextOpID: 9, lastEpoch: 3, epoch: 5, masterOpdis: true, streamDB: 2}
 	got, err := decodeSavedRepl(s.encode())
 	if err != nil || got != s {
 		t.Fatalf("round trip: %+v %v", got, err)

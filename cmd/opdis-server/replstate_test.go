@@ -1,10 +1,14 @@
 package main
 
 import (
+	"context"
 	"os/exec"
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/redis/go-redis/v9"
 )
 
 // restartSame stops p with SIGTERM (a clean shutdown) and starts the same
@@ -59,4 +63,50 @@ func TestReplStateAcrossRestart(t *testing.T) {
 	want(m, "after the master's restart", map[string]int64{"sync_full": 0, "sync_partial_ok": 1, "sync_aof_partial_ok": 0})
 	writeMissed(t, m.addr, "post-", 4<<10)
 	inStep(t, m, r)
+}
+
+// A replica of a real redis-server master resumes by +CONTINUE after a
+// cut and after a SIGTERM restart, and keeps applying the stream to the
+// database the master last SELECTed (Redis does not SELECT again after a
+// partial resync: the replica must remember it, as Redis's cached master
+// does).
+func TestRedisMasterStreamDBAcrossRestart(t *testing.T) {
+	ctx := context.Background()
+	m := startProc(t, "redis-server", []string{"--dir", t.TempDir(), "--save", "", "--appendonly", "no", "--bind", "127.0.0.1"}, nil)
+	r := startOpdisIn(t, t.TempDir(), "--appendonly", "yes", "--replicaof", "127.0.0.1", strconv.Itoa(m.port))
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("r log:\n%s", r.stdout)
+		}
+	})
+	db1 := redis.NewClient(&redis.Options{Addr: m.addr, DB: 1})
+	defer db1.Close()
+	mc := redis.NewClient(&redis.Options{Addr: m.addr})
+	defer mc.Close()
+	same := func() string {
+		if st := infoField(t, r.addr, "replication", "master_link_status"); st != "up" {
+			return "link " + st
+		}
+		if d := cmp.Diff(dataset(t, m.addr), dataset(t, r.addr)); d != "" {
+			return "datasets differ (-master +replica):\n" + d
+		}
+		return ""
+	}
+	db1.Set(ctx, "a", "1", 0)
+	eventually(t, 15*time.Second, same)
+	full := infoField(t, m.addr, "stats", "sync_full")
+
+	mc.Do(ctx, "CLIENT", "KILL", "TYPE", "replica")
+	db1.Set(ctx, "b", "2", 0)
+	eventually(t, 15*time.Second, same)
+
+	r = restartSame(t, r)
+	db1.Set(ctx, "c", "3", 0)
+	eventually(t, 15*time.Second, same)
+	if got := infoField(t, m.addr, "stats", "sync_full"); got != full {
+		t.Fatalf("sync_full %s → %s: not partial resyncs", full, got)
+	}
+	if got := infoField(t, m.addr, "stats", "sync_partial_ok"); got != "2" {
+		t.Fatalf("sync_partial_ok %s, want 2 (the cut, the restart)", got)
+	}
 }
