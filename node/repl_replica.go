@@ -321,7 +321,7 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	n.dropReplicas() // their backlog readers belong to the replaced history
 	f := l.full
 	n.repl.ids.FullSynced(f.ReplID, f.Offset)
-	n.repl.streamDB = 0 // the master SELECTs again after a full sync
+	n.repl.streamDB = 0  // the master SELECTs again after a full sync
 	n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
 	n.repl.masterOpdis = f.Opdis != nil
 	if f.Opdis != nil {
