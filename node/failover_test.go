@@ -218,3 +218,26 @@ func TestFailoverTargetRejects(t *testing.T) {
 	tc.settle(2 * time.Second)
 	converged(t, m, b, 0) // b partially resyncs with m's new replid
 }
+
+// A transaction begun on the master and ended by EXEC during the pause
+// is refused whole once the node is a replica (Redis 7.0's
+// is_write_command covers EXEC with writes queued).
+func TestFailoverPausedExec(t *testing.T) {
+	tc, m, a, _ := foCluster(t)
+	x := m.connect()
+	m.want(x, `"OK"`, "MULTI")
+	m.want(x, `"QUEUED"`, "SET", "tx", "1")
+	id := m.connect()
+	m.want(id, `"OK"`, "FAILOVER", "TO", "a", "6379")
+	if got := m.send(x, string(wire.AppendCommand(nil, []byte("EXEC")))); len(got) != 0 {
+		t.Fatalf("EXEC with a write queued answered %v during the pause", got)
+	}
+	tc.settle(3 * time.Second)
+	got := m.replies(x)
+	if len(got) != 1 || got[0].String() != "(error) EXECABORT Transaction discarded because of: READONLY You can't write against a read only replica." {
+		t.Fatalf("EXEC after the failover: %v", got)
+	}
+	if got := a.do(a.connect(), "EXISTS", "tx").String(); got != "(integer) 0" {
+		t.Fatalf("the refused transaction reached the new master: EXISTS %s", got)
+	}
+}
