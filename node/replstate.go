@@ -20,6 +20,13 @@ import (
 // old behaviour: the node resumes by op id (AOF continue). The file is
 // consumed at Load, so it never outlives the start it was written for.
 //
+// Only a clean shutdown writes it, never a snapshot or a role change:
+// the epoch is restored too, and after a crash that lost the AOF's tail a
+// state recorded earlier could match the data loaded while replicas hold
+// the lost entries; the same epoch on new entries with those op ids would
+// then pass the epoch rule (DESIGN §5) and an AOF continue would splice
+// two histories. A fresh epoch after any unclean start prevents that.
+//
 // A restored replica PSYNCs its master's id from offset+1 and gets
 // +CONTINUE from the backlog; a restored master keeps the id as replid2
 // with an empty backlog at the offset (Redis's restart path), so its
