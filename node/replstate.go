@@ -125,10 +125,16 @@ func (n *Node) restoreReplState() {
 		}
 		return
 	}
-	defer func() {
-		n.env.FS.Remove(replStateFile)
-		n.env.FS.SyncDir()
-	}()
+	// Consumed before use, durably: a file left behind could match the
+	// data of a later unclean start (see above).
+	err = n.env.FS.Remove(replStateFile)
+	if err == nil {
+		err = n.env.FS.SyncDir()
+	}
+	if err != nil {
+		n.logf(LogWarning, "Not restoring the replication state: removing %s: %v", replStateFile, err)
+		return
+	}
 	s, err := decodeSavedRepl(data)
 	if err != nil {
 		n.logf(LogWarning, "Ignoring %s: %v", replStateFile, err)
