@@ -8,4 +8,5 @@ package node
 //	ack-before-fsync  appendfsync always: replies leave before the fsync
 //	lose-aof-entry    an entry is not appended to the AOF
 //	lost-write        SET replies OK without storing the value
+//	needless-fullsync a PSYNC that could continue gets FULLRESYNC
 func (n *Node) bug(site string) bool { return n.env.Bug != nil && n.env.Bug(site) }
