@@ -31,6 +31,8 @@ func TestChecksCatchBugs(t *testing.T) {
 		{"lose-aof-entry", "0.01", nil},
 		// SET replies OK and stores nothing: a later read tells.
 		{"lost-write", "0.002", nil},
+		// A master answers FULLRESYNC where it could continue: C4.
+		{"needless-fullsync", "0.1", []string{"nodes=3", "replicas=true"}},
 	} {
 		t.Run(bug.site, func(t *testing.T) {
 			overrides := append(bug.overrides, "bug="+bug.site, "bug-rate="+bug.rate)

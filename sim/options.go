@@ -57,6 +57,12 @@ type Options struct {
 	ReplDiskless  bool
 	ReplSyncDelay int
 	Failover      float64 // graceful failovers per second (with Replicas)
+	// AOF psync (psync_options.go): aof-psync-state no, replica outages
+	// per second, the chance a purge/split/failover/kill/reset races an
+	// AOF continue.
+	AOFPsyncOff bool
+	ReplOutage  float64
+	PsyncRace   float64
 
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until
@@ -135,6 +141,7 @@ func Draw(seed uint64) Options {
 	if o.Replicas {
 		o.Failover = rate(0.5)
 	}
+	o.drawPsync()
 	return o
 }
 

@@ -90,7 +90,8 @@ type Stats struct {
 	Restarts, TornRepairs, DiskFaults            int
 	HealRestarts                                 int
 	Splits, Snapshots, Purged                    int
-	SyncFull, SyncPartial                        int // FULLRESYNC / CONTINUE served
+	SyncFull, SyncPartial                        int        // FULLRESYNC / CONTINUE served
+	Psync                                        PsyncStats // every PSYNC answer, C4 (psync_check.go)
 	Failovers, FailoversAborted                  int
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
@@ -121,6 +122,7 @@ func (s *Stats) Add(o Stats) {
 	s.FailoversAborted += o.FailoversAborted
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
+	s.Psync.add(o.Psync)
 }
 
 // runner is one run in progress.
@@ -142,6 +144,7 @@ type runner struct {
 	foStart      time.Duration
 	foCommitted  bool // REPLICAOF NO ONE sent, reply pending
 	stats        Stats
+	psy          psyncState // C4 (psync_check.go)
 }
 
 // Run runs the options once: the fault phase (Duration of simulated
@@ -178,6 +181,7 @@ func Run(o Options, cfg Config) *Result {
 		res.Failures = append(res.Failures, Failure{"liveness", r.notLive()})
 	}
 	res.Failures = append(res.Failures, converge.Failures...)
+	res.Failures = append(res.Failures, r.psy.failures...)
 	res.History = r.wl.History().Operations()
 	res.Cluster = r.c
 	res.TraceSum, res.Events, res.SimTime = tr.Sum(), tr.Len(), r.l.Now()
@@ -208,6 +212,8 @@ func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 	r.c = c
 	c.OnDown = r.onDown
 	c.OnUp = r.onUp
+	c.OnPsync = r.onPsync
+	r.psy.rand = r.src.Stream("psync")
 	r.admin = make([]*simclient.Client, o.Nodes)
 	r.armed = make([]time.Duration, o.Nodes)
 	for i := range r.armed {
@@ -240,6 +246,7 @@ func (r *runner) faultPhase(sched []Fault) {
 			r.l.At(f.At, "fault."+f.Kind.String(), func() { r.apply(f) })
 		}
 	}
+	r.replOutages()
 	r.wl.Start()
 	r.l.RunUntil(r.o.Duration)
 }
@@ -306,6 +313,9 @@ func (o Options) nodeConfig(i int) node.Config {
 	}
 	must("repl-diskless-sync", map[bool]string{true: "yes", false: "no"}[o.ReplDiskless])
 	must("repl-diskless-sync-delay", strconv.Itoa(o.ReplSyncDelay))
+	if o.AOFPsyncOff {
+		must("aof-psync-state", "no")
+	}
 	if o.Replicas && i > 0 {
 		must("replicaof", "n1 "+strconv.Itoa(cluster.Port))
 	}

@@ -119,6 +119,9 @@ type Cluster struct {
 	OnDown func(n *Node)
 	// OnUp runs after a node restarted and passed (or failed) its checks.
 	OnUp func(n *Node)
+	// OnPsync sees every PSYNC decision a node makes as a master
+	// (node.OnPsync), as it makes it.
+	OnPsync func(n *Node, ev node.PsyncEvent)
 }
 
 // New starts cfg.Nodes nodes (n1, n2, …) on net, each loading its empty
@@ -288,6 +291,11 @@ func (n *Node) start() error {
 	n.nd = nd
 	n.afterLoad()
 	nd.OnEntry(n.onEntry)
+	nd.OnPsync(func(ev node.PsyncEvent) {
+		if n.c.OnPsync != nil {
+			n.c.OnPsync(n, ev)
+		}
+	})
 	h, err := nodehost.Start(n.c.loop, n.c.net, n.Addr, nd)
 	if err != nil {
 		return fmt.Errorf("cluster: %s: %w", n.Name, err)
