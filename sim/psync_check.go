@@ -46,10 +46,11 @@ const (
 	excDiskFault          // a disk fault failed one of the master's calls
 	excRedisForm          // the replica sent Redis's PSYNC (no op ids)
 	excChained            // the master is itself a replica
+	excDying              // the master is crashing inside a disk call
 	numExcuses
 )
 
-var c4Excuses = [numExcuses]string{"aof-psync off", "AOF closed", "disk fault", "redis-form PSYNC", "chained master"}
+var c4Excuses = [numExcuses]string{"aof-psync off", "AOF closed", "disk fault", "redis-form PSYNC", "chained master", "master crashing"}
 
 func (p *PsyncStats) add(o PsyncStats) {
 	p.Continue += o.Continue
@@ -131,6 +132,8 @@ func (r *runner) judgeFull(m *cluster.Node, ev node.PsyncEvent) {
 		p.Excused[excAOFClosed]++
 	case m.DiskFailed():
 		p.Excused[excDiskFault]++
+	case m.Dying():
+		p.Excused[excDying]++
 	case ev.IsReplica:
 		p.Excused[excChained]++
 	default:

@@ -485,6 +485,10 @@ func (n *Node) Restart() error {
 // running node's calls (since its last restart).
 func (n *Node) DiskFailed() bool { return n.Up() && n.FS.Stats().Faults > n.faults }
 
+// Dying reports whether a crash armed by CrashAfterOps has fired in the
+// current event: the node's disk calls fail, and it goes down at the end.
+func (n *Node) Dying() bool { return n.dying }
+
 // Down reports whether the node is down (crashed, not yet restarted, or
 // unable to load).
 func (n *Node) Down() bool { return !n.Up() }
