@@ -176,6 +176,9 @@ func readLog(n *cluster.Node) (ids []int64, entries map[int64]logEntry, err erro
 		if err != nil {
 			return nil, nil, err
 		}
+		if len(rec.Entry.Commands) == 0 {
+			continue // a lone header (its entry was cut short): the op id comes again whole
+		}
 		h := fnv.New64a()
 		h.Write(rec.Raw)
 		id := rec.Entry.Header.OpID
