@@ -150,7 +150,9 @@ func (n *Node) applyEntry(e wire.Entry) error {
 		n.loader = c
 	}
 	c.db = n.dbs[e.Header.DB]
-	n.noteAppliedEntry(e.Header)
+	if len(e.Commands) > 0 { // a lone header's entry never ran (it comes again whole, or was torn off)
+		n.noteAppliedEntry(e.Header)
+	}
 	n.op.applying = true
 	defer func() { n.op.applying = false }()
 	for _, args := range e.Commands {
