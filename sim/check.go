@@ -83,8 +83,8 @@ func (r *runner) converged() bool {
 	if m == nil {
 		return false
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		nd := cn.Node()
@@ -111,8 +111,8 @@ func (r *runner) checkConvergence(res *Result) {
 		res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("master %s: %v", m.Name, err)})
 		return
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		nd := cn.Node()
@@ -204,8 +204,8 @@ func (r *runner) checkPrefix(res *Result) {
 	if len(mids) > 0 {
 		mlast = max(mlast, mids[len(mids)-1])
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		ids, log, err := readLog(cn)

@@ -63,6 +63,7 @@ type Options struct {
 	AOFPsyncOff bool
 	ReplOutage  float64
 	PsyncRace   float64
+	Groups2     bool // two groups synced both ways (groups2.go)
 
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until

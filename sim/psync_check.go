@@ -199,7 +199,11 @@ func (r *runner) psyncRace(m *cluster.Node, ev node.PsyncEvent) {
 	rd := r.psy.rand
 	delay := time.Duration(rd.Int64N(int64(5 * time.Millisecond)))
 	rep := r.nodeNamed(ev.Replica)
-	switch k := rd.IntN(5); k {
+	k := rd.IntN(5)
+	if k == 0 && r.o.Groups2 {
+		k = 1 // PURGEAOFTO ignores OPDEL: a consumer would lose entries for good
+	}
+	switch k {
 	case 0:
 		to := ev.Request.NextOpID + rd.Int64N(ev.NextOpID-ev.Request.NextOpID+1)
 		r.l.After(delay, "psync.race.purge", func() { r.adminDo(m.Index, "PURGEAOFTO", strconv.FormatInt(to, 10)) })
@@ -243,7 +247,7 @@ func (r *runner) nodeNamed(replica string) *cluster.Node {
 // (never the master of the moment) is cut from every other node, killed or
 // powered off, for 0.5–5 s, long enough to miss more than a tiny backlog.
 func (r *runner) replOutages() {
-	if !r.o.Replicas || r.o.Nodes < 2 {
+	if !r.o.Replicas && !r.o.Groups2 {
 		return
 	}
 	rd := r.psy.rand
@@ -253,7 +257,7 @@ func (r *runner) replOutages() {
 		dur := 500*time.Millisecond + time.Duration(rd.Int64N(int64(4500*time.Millisecond)))
 		r.l.At(at, "psync.outage", func() {
 			n := r.c.Node(idx)
-			if r.healed || idx == r.master || idx == r.foTo || !n.Up() {
+			if r.healed || r.isGroupMaster(idx) || !n.Up() {
 				return
 			}
 			switch mode {

@@ -19,7 +19,14 @@ import (
 func (o *Options) drawPsync() {
 	r := rng.New(o.Seed).Stream("swarm-psync")
 	o.AOFPsyncOff = r.IntN(10) == 0
-	if !o.Replicas || r.IntN(2) == 0 {
+	if o.Nodes > 1 && !o.Replicas && r.IntN(3) == 0 {
+		// A consumer's OPDEL keeps what it still needs from auto-purge,
+		// but not across a restart of the source (the registrations live
+		// in memory) nor from PURGEAOFTO: without purges the groups can
+		// always converge.
+		o.Groups2, o.Fsync, o.AOFKeepSize, o.PurgeAOF = true, "always", 5<<30, 0
+	}
+	if !(o.Replicas || o.Groups2) || r.IntN(2) == 0 {
 		return
 	}
 	o.ReplBacklog = 16 << 10
@@ -44,6 +51,7 @@ func boolOpt(name, help string, f func(o *Options) *bool) option {
 func init() {
 	options = append(options,
 		boolOpt("aof-psync-off", "aof-psync-state no: replicas past the backlog resync fully", func(o *Options) *bool { return &o.AOFPsyncOff }),
+		boolOpt("groups2", "two replication groups (n1… and the rest) synced both ways by OPGET/OPAPPLY consumers", func(o *Options) *bool { return &o.Groups2 }),
 		rateOpt("repl-outage", "replica outages of seconds per second: cut from the other nodes, killed or powered off (with replicas)", func(o *Options) *float64 { return &o.ReplOutage }),
 		option{name: "psync-race", help: "probability that an AOF continue is raced by a purge, split, failover, kill or reset",
 			get: func(o *Options) string { return strconv.FormatFloat(o.PsyncRace, 'g', 4, 64) },

@@ -92,6 +92,7 @@ type Stats struct {
 	Splits, Snapshots, Purged                    int
 	SyncFull, SyncPartial                        int        // FULLRESYNC / CONTINUE served
 	Psync                                        PsyncStats // every PSYNC answer, C4 (psync_check.go)
+	Groups2                                      Groups2Stats
 	Failovers, FailoversAborted                  int
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
@@ -123,6 +124,7 @@ func (s *Stats) Add(o Stats) {
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
 	s.Psync.add(o.Psync)
+	s.Groups2.add(o.Groups2)
 }
 
 // runner is one run in progress.
@@ -144,7 +146,8 @@ type runner struct {
 	foStart      time.Duration
 	foCommitted  bool // REPLICAOF NO ONE sent, reply pending
 	stats        Stats
-	psy          psyncState // C4 (psync_check.go)
+	psy          psyncState  // C4 (psync_check.go)
+	consumers    []*consumer // Groups2 (groups2.go)
 }
 
 // Run runs the options once: the fault phase (Duration of simulated
@@ -172,6 +175,9 @@ func Run(o Options, cfg Config) *Result {
 		r.checkConvergence(&converge) // before recordEnd, whose disk calls can fire an armed crash
 		r.checkPrefix(&converge)
 	}
+	if r.o.Groups2 {
+		r.checkGroups2(&converge)
+	}
 	r.recordEnd()
 
 	for _, v := range r.c.Violations() { // root causes first: a node that cannot load also fails liveness
@@ -186,6 +192,7 @@ func Run(o Options, cfg Config) *Result {
 	res.Cluster = r.c
 	res.TraceSum, res.Events, res.SimTime = tr.Sum(), tr.Len(), r.l.Now()
 	r.collectStats()
+	r.collectGroups2()
 	if !cfg.NoCheck {
 		start := time.Now()
 		r.check(res, cfg.CheckTimeout)
@@ -196,6 +203,9 @@ func Run(o Options, cfg Config) *Result {
 }
 
 func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
+	if err := o.groups2Check(); err != nil {
+		return nil, err
+	}
 	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1}
 	r.restart = r.src.Stream("restart")
 	r.net = simnet.New(r.l, r.src.Stream("net"), simnet.LinkConfig{
@@ -230,6 +240,9 @@ func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 			return c.Node(r.master).Addr
 		}
 	}
+	if o.Groups2 {
+		shards, addr = 2, func(g int) string { return c.Node(o.groupMaster(g)).Addr }
+	}
 	r.wl = workload.New(r.l, r.net, r.src.Stream("workload"), workload.Config{
 		Shards: shards, Addr: addr,
 		ClientsPerShard: o.ClientsPerNode, Groups: o.Groups, Keys: o.Keys,
@@ -247,6 +260,7 @@ func (r *runner) faultPhase(sched []Fault) {
 		}
 	}
 	r.replOutages()
+	r.startGroups2()
 	r.wl.Start()
 	r.l.RunUntil(r.o.Duration)
 }
@@ -263,6 +277,9 @@ func (r *runner) livenessPhase() bool {
 	live := r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
 	if r.o.Replicas {
 		r.l.RunUntilDone(healAt+r.o.Liveness, r.converged)
+	}
+	if r.o.Groups2 {
+		r.l.RunUntilDone(healAt+r.o.Liveness, r.groups2Converged)
 	}
 	return live
 }
@@ -319,6 +336,7 @@ func (o Options) nodeConfig(i int) node.Config {
 	if o.Replicas && i > 0 {
 		must("replicaof", "n1 "+strconv.Itoa(cluster.Port))
 	}
+	o.groups2Config(i, must)
 	return cfg
 }
 
