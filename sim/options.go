@@ -222,6 +222,7 @@ var options = []option{
 				return fmt.Errorf("want always, everysec or no")
 			}
 			o.Fsync = v
+			o.Groups2 = o.Groups2 && v == "always" // see groups2Check
 			return nil
 		}},
 	sizeOpt("aof-max-size", "split the AOF at this size", 1, func(o *Options) *int64 { return &o.AOFMaxSize }),
@@ -259,6 +260,7 @@ var options = []option{
 				return fmt.Errorf("want true or false")
 			}
 			o.Replicas = b
+			o.Groups2 = o.Groups2 && !b
 			return nil
 		}},
 	{name: "repl-diskless", help: "repl-diskless-sync: full syncs stream the snapshot",

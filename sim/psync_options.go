@@ -51,7 +51,19 @@ func boolOpt(name, help string, f func(o *Options) *bool) option {
 func init() {
 	options = append(options,
 		boolOpt("aof-psync-off", "aof-psync-state no: replicas past the backlog resync fully", func(o *Options) *bool { return &o.AOFPsyncOff }),
-		boolOpt("groups2", "two replication groups (n1… and the rest) synced both ways by OPGET/OPAPPLY consumers", func(o *Options) *bool { return &o.Groups2 }),
+		option{name: "groups2", help: "two replication groups (n1… and the rest) synced both ways by OPGET/OPAPPLY consumers (sets replicas=false, fsync=always)",
+			get: func(o *Options) string { return strconv.FormatBool(o.Groups2) },
+			set: func(o *Options, v string) error {
+				b, err := strconv.ParseBool(v)
+				if err != nil {
+					return fmt.Errorf("want true or false")
+				}
+				o.Groups2 = b
+				if b {
+					o.Replicas, o.Fsync = false, "always"
+				}
+				return nil
+			}},
 		rateOpt("repl-outage", "replica outages of seconds per second: cut from the other nodes, killed or powered off (with replicas)", func(o *Options) *float64 { return &o.ReplOutage }),
 		option{name: "psync-race", help: "probability that an AOF continue is raced by a purge, split, failover, kill or reset",
 			get: func(o *Options) string { return strconv.FormatFloat(o.PsyncRace, 'g', 4, 64) },
