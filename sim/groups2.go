@@ -49,8 +49,6 @@ func (o Options) groups2Check() error {
 	switch {
 	case !o.Groups2:
 		return nil
-	case o.Nodes < 2:
-		return fmt.Errorf("groups2 needs at least 2 nodes")
 	case o.Replicas:
 		return fmt.Errorf("groups2 and replicas exclude each other (each group has its own replicas)")
 	case o.Fsync != "always":

@@ -154,6 +154,7 @@ type runner struct {
 // time with the schedule's faults), the heal, the liveness phase, then
 // the checks.
 func Run(o Options, cfg Config) *Result {
+	o.Groups2 = o.Groups2 && o.Nodes >= 2 // one node makes one group
 	sched := cfg.Schedule
 	if sched == nil {
 		sched = DrawSchedule(o)
