@@ -146,8 +146,8 @@ func (r *runner) c4Fail(m *cluster.Node, ev node.PsyncEvent, format string, args
 	r.psy.failures = append(r.psy.failures, Failure{"C4", msg + fmt.Sprintf(format, args...)})
 }
 
-// c4Verdict is what the master's AOF on disk says of the replica's
-// request: resumable (the next op id is there, or the replica is caught
+// verdict is what the master's AOF on disk says of a replica's
+// request (c4Verdict): resumable (the next op id is there, or the replica is caught
 // up, and entry next_opid-1 has its epoch), diverged (that entry has
 // another epoch), or neither (not on disk, or unreadable).
 type verdict struct {
@@ -155,6 +155,7 @@ type verdict struct {
 	why                 string
 }
 
+// c4Verdict reads a copy of master m's disk for ev's request.
 func (r *runner) c4Verdict(m *cluster.Node, ev node.PsyncEvent) verdict {
 	req := ev.Request
 	n := req.NextOpID

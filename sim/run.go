@@ -16,6 +16,11 @@
 //     group must answer a read-and-write transaction within Liveness.
 //   - C6 determinism: a run is a pure function of its options; running
 //     it twice gives the same trace hash (CheckDeterminism).
+//   - C4 no needless full sync: every FULLRESYNC a master answers is
+//     judged against a copy of its AOF; one the histories did not need
+//     fails unless a named excuse applies (psync_check.go).
+//   - Two groups (Groups2): both converge to one dataset and nothing
+//     loops through the OPGET/OPAPPLY consumers (groups2.go).
 //
 // Run is one run, Sweep many in parallel.
 package sim
