@@ -33,11 +33,19 @@ import (
 type PsyncStats struct {
 	Continue, AOFContinue, FullResync, ForceFull, Refused int
 	// Full syncs the histories made necessary: the replica had nothing,
-	// its next op id was not in the AOF (purged, ahead), or they diverged.
-	NoEntries, NotInAOF, Diverged int
+	// offered no history (last_epoch 0: it was told forcefullresync, or
+	// its snapshot could not be kept), its next op id was not in the AOF
+	// (purged, ahead), or they diverged.
+	NoEntries, NoEpoch, NotInAOF, Diverged int
 	// Excused needless full syncs, by kind (c4Excuses).
 	Excused [numExcuses]int
+	// Faults aimed at AOF psync: replica outages started, and races on AOF
+	// continues by kind (raceNames).
+	Outages int
+	Races   [len(raceNames)]int
 }
+
+var raceNames = [...]string{"purge", "aofflush", "failover", "kill", "reset"}
 
 // The excuses for a full sync C4 would otherwise call needless.
 const (
@@ -59,22 +67,31 @@ func (p *PsyncStats) add(o PsyncStats) {
 	p.ForceFull += o.ForceFull
 	p.Refused += o.Refused
 	p.NoEntries += o.NoEntries
+	p.NoEpoch += o.NoEpoch
 	p.NotInAOF += o.NotInAOF
 	p.Diverged += o.Diverged
 	for i := range p.Excused {
 		p.Excused[i] += o.Excused[i]
 	}
+	p.Outages += o.Outages
+	for i := range p.Races {
+		p.Races[i] += o.Races[i]
+	}
 }
 
 func (p PsyncStats) String() string {
-	s := fmt.Sprintf("CONTINUE %d AOFCONTINUE %d FULLRESYNC %d (no entries %d, not in AOF %d, diverged %d",
-		p.Continue, p.AOFContinue, p.FullResync, p.NoEntries, p.NotInAOF, p.Diverged)
+	s := fmt.Sprintf("CONTINUE %d AOFCONTINUE %d FULLRESYNC %d (no entries %d, no history offered %d, not in AOF %d, diverged %d",
+		p.Continue, p.AOFContinue, p.FullResync, p.NoEntries, p.NoEpoch, p.NotInAOF, p.Diverged)
 	for i, n := range p.Excused {
 		if n > 0 {
 			s += fmt.Sprintf(", excused %s %d", c4Excuses[i], n)
 		}
 	}
-	return s + fmt.Sprintf(") forcefullresync %d refused %d", p.ForceFull, p.Refused)
+	s += fmt.Sprintf(") forcefullresync %d refused %d; outages %d, races", p.ForceFull, p.Refused, p.Outages)
+	for i, n := range p.Races {
+		s += fmt.Sprintf(" %s %d", raceNames[i], n)
+	}
+	return s
 }
 
 // psyncState is the runner's C4 bookkeeping.
@@ -112,8 +129,11 @@ func (r *runner) judgeFull(m *cluster.Node, ev node.PsyncEvent) {
 	case !req.Opdis:
 		p.Excused[excRedisForm]++
 		return
-	case req.NextOpID < 2 || req.LastEpoch == 0:
+	case req.NextOpID < 2:
 		p.NoEntries++
+		return
+	case req.LastEpoch == 0:
+		p.NoEpoch++
 		return
 	}
 	v := r.c4Verdict(m, ev)
@@ -204,6 +224,7 @@ func (r *runner) psyncRace(m *cluster.Node, ev node.PsyncEvent) {
 	if k == 0 && r.o.Groups2 {
 		k = 1 // PURGEAOFTO ignores OPDEL: a consumer would lose entries for good
 	}
+	r.stats.Psync.Races[k]++
 	switch k {
 	case 0:
 		to := ev.Request.NextOpID + rd.Int64N(ev.NextOpID-ev.Request.NextOpID+1)
@@ -261,6 +282,7 @@ func (r *runner) replOutages() {
 			if r.healed || r.isGroupMaster(idx) || !n.Up() {
 				return
 			}
+			r.stats.Psync.Outages++
 			switch mode {
 			case 0, 1: // cut from the other nodes (held or dropped)
 				pm := simnet.Hold
