@@ -221,8 +221,11 @@ func (r *runner) psyncRace(m *cluster.Node, ev node.PsyncEvent) {
 	delay := time.Duration(rd.Int64N(int64(5 * time.Millisecond)))
 	rep := r.nodeNamed(ev.Replica)
 	k := rd.IntN(5)
-	if k == 0 && r.o.Groups2 {
+	switch {
+	case k == 0 && r.o.Groups2:
 		k = 1 // PURGEAOFTO ignores OPDEL: a consumer would lose entries for good
+	case k == 2 && !r.o.Replicas:
+		k = 4 // no failover between two groups' masters
 	}
 	r.stats.Psync.Races[k]++
 	switch k {
