@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -118,6 +119,9 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 	}
 	n.logf(LogNotice, "AOF loaded: %d entries, next op id %d", entries, n.op.nextOpID)
 	n.aof = aofState{log: l, policy: n.aofPolicy()}
+	if hasIndex {
+		n.dropReplacedHistory(idx)
+	}
 	if err := n.aofSplit(false); err != nil {
 		return err
 	}
@@ -150,7 +154,9 @@ func (n *Node) applyEntry(e wire.Entry) error {
 		n.loader = c
 	}
 	c.db = n.dbs[e.Header.DB]
-	n.noteAppliedEntry(e.Header)
+	if len(e.Commands) > 0 { // a lone header's entry never ran (it comes again whole, or was torn off)
+		n.noteAppliedEntry(e.Header)
+	}
 	n.op.applying = true
 	defer func() { n.op.applying = false }()
 	for _, args := range e.Commands {
@@ -312,4 +318,26 @@ func (n *Node) valueObject(v rdb.Value) *Object {
 		return o
 	}
 	return nil
+}
+
+// dropReplacedHistory purges the AOF files before the snapshot's when
+// they hold another history: the snapshot came in a full sync, whose
+// adoptSnapshot purges them, but a crash can come first. Left there,
+// OPGET and AOF psync would serve entries this node's dataset never had.
+// They are another history when entry next_opid-1 of rdb.index is not in
+// them with rdb.index's epoch.
+func (n *Node) dropReplacedHistory(idx aofbinlog.RDBIndex) {
+	l := n.aof.log
+	files := l.Files()
+	i := slices.IndexFunc(files, func(f aofbinlog.FileInfo) bool { return f.Name == idx.AOF })
+	if i <= 0 || idx.LastEpoch == 0 || !slices.ContainsFunc(files[:i], func(f aofbinlog.FileInfo) bool { return f.FirstOpID > 0 }) {
+		return
+	}
+	h, ok, err := l.HeaderOf(idx.NextOpID - 1)
+	if err != nil || (ok && h.Epoch == idx.LastEpoch) {
+		return
+	}
+	n.logf(LogWarning, "The AOF files before %s hold another history than the snapshot %s (a full sync was cut short): purging them", idx.AOF, idx.RDB)
+	gone, err := l.Purge(files[i-1].Name, 0)
+	n.logPurge(gone, err)
 }

@@ -330,6 +330,10 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	}
 	if n.aofOn() {
 		if err := n.adoptSnapshot(l.rdb); err != nil {
+			// Memory holds the master's dataset, the disk still the old
+			// snapshot: no entry may be logged after it (a restart would
+			// load them onto the old dataset), so the next sync is full.
+			n.repl.forceFull = true
 			return fmt.Errorf("writing the synced snapshot: %w", err)
 		}
 	}

@@ -83,8 +83,8 @@ func (r *runner) converged() bool {
 	if m == nil {
 		return false
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		nd := cn.Node()
@@ -111,8 +111,8 @@ func (r *runner) checkConvergence(res *Result) {
 		res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("master %s: %v", m.Name, err)})
 		return
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		nd := cn.Node()
@@ -176,6 +176,9 @@ func readLog(n *cluster.Node) (ids []int64, entries map[int64]logEntry, err erro
 		if err != nil {
 			return nil, nil, err
 		}
+		if len(rec.Entry.Commands) == 0 {
+			continue // a lone header (its entry was cut short): the op id comes again whole
+		}
 		h := fnv.New64a()
 		h.Write(rec.Raw)
 		id := rec.Entry.Header.OpID
@@ -201,8 +204,8 @@ func (r *runner) checkPrefix(res *Result) {
 	if len(mids) > 0 {
 		mlast = max(mlast, mids[len(mids)-1])
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		ids, log, err := readLog(cn)

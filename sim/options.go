@@ -57,6 +57,13 @@ type Options struct {
 	ReplDiskless  bool
 	ReplSyncDelay int
 	Failover      float64 // graceful failovers per second (with Replicas)
+	// AOF psync (psync_options.go): aof-psync-state no, replica outages
+	// per second, the chance a purge/split/failover/kill/reset races an
+	// AOF continue.
+	AOFPsyncOff bool
+	ReplOutage  float64
+	PsyncRace   float64
+	Groups2     bool // two groups synced both ways (groups2.go)
 
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until
@@ -135,6 +142,7 @@ func Draw(seed uint64) Options {
 	if o.Replicas {
 		o.Failover = rate(0.5)
 	}
+	o.drawPsync()
 	return o
 }
 
@@ -214,6 +222,7 @@ var options = []option{
 				return fmt.Errorf("want always, everysec or no")
 			}
 			o.Fsync = v
+			o.Groups2 = o.Groups2 && v == "always" // see groups2Check
 			return nil
 		}},
 	sizeOpt("aof-max-size", "split the AOF at this size", 1, func(o *Options) *int64 { return &o.AOFMaxSize }),
@@ -251,6 +260,7 @@ var options = []option{
 				return fmt.Errorf("want true or false")
 			}
 			o.Replicas = b
+			o.Groups2 = o.Groups2 && !b
 			return nil
 		}},
 	{name: "repl-diskless", help: "repl-diskless-sync: full syncs stream the snapshot",

@@ -119,6 +119,9 @@ type Cluster struct {
 	OnDown func(n *Node)
 	// OnUp runs after a node restarted and passed (or failed) its checks.
 	OnUp func(n *Node)
+	// OnPsync sees every PSYNC decision a node makes as a master
+	// (node.OnPsync), as it makes it.
+	OnPsync func(n *Node, ev node.PsyncEvent)
 }
 
 // New starts cfg.Nodes nodes (n1, n2, …) on net, each loading its empty
@@ -288,6 +291,11 @@ func (n *Node) start() error {
 	n.nd = nd
 	n.afterLoad()
 	nd.OnEntry(n.onEntry)
+	nd.OnPsync(func(ev node.PsyncEvent) {
+		if n.c.OnPsync != nil {
+			n.c.OnPsync(n, ev)
+		}
+	})
 	h, err := nodehost.Start(n.c.loop, n.c.net, n.Addr, nd)
 	if err != nil {
 		return fmt.Errorf("cluster: %s: %w", n.Name, err)
@@ -476,6 +484,10 @@ func (n *Node) Restart() error {
 // DiskFailed reports whether an injected disk fault failed one of the
 // running node's calls (since its last restart).
 func (n *Node) DiskFailed() bool { return n.Up() && n.FS.Stats().Faults > n.faults }
+
+// Dying reports whether a crash armed by CrashAfterOps has fired in the
+// current event: the node's disk calls fail, and it goes down at the end.
+func (n *Node) Dying() bool { return n.dying }
 
 // Down reports whether the node is down (crashed, not yet restarted, or
 // unable to load).
