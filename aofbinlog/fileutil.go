@@ -5,8 +5,9 @@ import (
 	"io"
 )
 
-// readSmallFile reads a whole index file, refusing one over MaxIndexSize.
-func readSmallFile(fsys FS, name string) ([]byte, error) {
+// ReadSmallFile reads a whole index or state file, refusing one over
+// MaxIndexSize. Errors name the file and wrap the cause (IsNotExist works).
+func ReadSmallFile(fsys FS, name string) ([]byte, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)

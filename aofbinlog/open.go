@@ -45,7 +45,7 @@ func Open(fsys FS, opts Options) (*Log, error) {
 }
 
 func (l *Log) loadIndex() error {
-	data, err := readSmallFile(l.fs, IndexName)
+	data, err := ReadSmallFile(l.fs, IndexName)
 	if IsNotExist(err) {
 		return nil // a fresh directory
 	}

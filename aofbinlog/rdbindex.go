@@ -188,7 +188,7 @@ func (idx RDBIndex) validate() error {
 // ReadRDBIndex reads and parses rdb.index. A missing file gives an error
 // for which IsNotExist holds.
 func ReadRDBIndex(fsys FS) (RDBIndex, error) {
-	data, err := readSmallFile(fsys, RDBIndexName)
+	data, err := ReadSmallFile(fsys, RDBIndexName)
 	if err != nil {
 		return RDBIndex{}, err
 	}

@@ -41,7 +41,7 @@ func (n *Node) loadOpdelSources() error {
 	if n.env.FS == nil {
 		return nil
 	}
-	data, err := readWholeFile(n.env.FS, opdelStateFile)
+	data, err := aofbinlog.ReadSmallFile(n.env.FS, opdelStateFile)
 	if err != nil {
 		if aofbinlog.IsNotExist(err) {
 			return nil

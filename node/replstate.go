@@ -2,7 +2,6 @@ package node
 
 import (
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -118,7 +117,7 @@ func (n *Node) restoreReplState() {
 	if n.env.FS == nil {
 		return
 	}
-	data, err := readWholeFile(n.env.FS, replStateFile)
+	data, err := aofbinlog.ReadSmallFile(n.env.FS, replStateFile)
 	if err != nil {
 		if !aofbinlog.IsNotExist(err) {
 			n.logf(LogWarning, "Ignoring %s: %v", replStateFile, err)
@@ -157,27 +156,3 @@ func (n *Node) restoreReplState() {
 	n.logf(LogNotice, "Replication state restored: replid %s offset %d (as %s)", s.replID, s.offset, map[bool]string{true: "master", false: "replica"}[asMaster])
 }
 
-// readWholeFile reads a small file from fs.
-func readWholeFile(fs aofbinlog.FS, name string) ([]byte, error) {
-	f, err := fs.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	size, err := f.Size()
-	if err != nil {
-		return nil, err
-	}
-	if size > 1<<20 {
-		return nil, fmt.Errorf("%s: %d bytes, too large", name, size)
-	}
-	data := make([]byte, size)
-	k, err := f.ReadAt(data, 0)
-	if int64(k) == size {
-		return data, nil
-	}
-	if err == nil || err == io.EOF {
-		err = io.ErrUnexpectedEOF
-	}
-	return nil, err
-}

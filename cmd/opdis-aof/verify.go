@@ -137,13 +137,13 @@ func verify(env *cmdEnv, dir string) error {
 
 // readIndex reads and parses aof-inc.index.
 func (v *verifier) readIndex() ([]aofbinlog.IndexLine, bool) {
-	data, err := readSmall(v.fsys, aofbinlog.IndexName)
+	data, err := aofbinlog.ReadSmallFile(v.fsys, aofbinlog.IndexName)
 	if aofbinlog.IsNotExist(err) {
 		v.problem(aofbinlog.IndexName, -1, "missing: no AOF log in this directory")
 		return nil, false
 	}
 	if err != nil {
-		v.problem(aofbinlog.IndexName, -1, "%v", err)
+		v.problem(aofbinlog.IndexName, -1, "%v", strings.TrimPrefix(err.Error(), aofbinlog.IndexName+": "))
 		return nil, false
 	}
 	lines, err := aofbinlog.ParseIndex(data)
@@ -174,26 +174,6 @@ func (v *verifier) readRDBIndex(lines []aofbinlog.IndexLine) {
 	}
 }
 
-// readSmall reads a whole index file (at most aofbinlog.MaxIndexSize).
-func readSmall(fsys aofbinlog.FS, name string) ([]byte, error) {
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	size, err := f.Size()
-	if err != nil {
-		return nil, err
-	}
-	if size > aofbinlog.MaxIndexSize {
-		return nil, fmt.Errorf("%d bytes, larger than the %d-byte limit", size, aofbinlog.MaxIndexSize)
-	}
-	data := make([]byte, size)
-	if n, err := f.ReadAt(data, 0); int64(n) != size {
-		return nil, fmt.Errorf("read %d of %d bytes: %v", n, size, err)
-	}
-	return data, nil
-}
 
 // checkFile scans one listed file.
 func (v *verifier) checkFile(i int, ln aofbinlog.IndexLine, last bool) error {
