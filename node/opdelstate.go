@@ -46,7 +46,7 @@ func (n *Node) loadOpdelSources() error {
 		if aofbinlog.IsNotExist(err) {
 			return nil
 		}
-		return fmt.Errorf("%s: %w", opdelStateFile, err)
+		return err // it names the file
 	}
 	srcs, err := decodeOpdelSources(data)
 	if err != nil {
