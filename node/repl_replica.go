@@ -298,6 +298,9 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	if err != nil {
 		return err
 	}
+	if n.op.onFullSync != nil {
+		n.op.onFullSync(false)
+	}
 	// A snapshot in progress walks the dataset being replaced: drop it
 	// (Redis kills its child before loading a sync).
 	n.abortSnapshot("the dataset was replaced by a full sync from the master")
@@ -318,6 +321,9 @@ func (n *Node) loadFullSync(l *masterLink) error {
 		if err := n.adoptSnapshot(l.rdb); err != nil {
 			return fmt.Errorf("writing the synced snapshot: %w", err)
 		}
+	}
+	if n.op.onFullSync != nil {
+		n.op.onFullSync(true)
 	}
 	n.logf(LogNotice, "MASTER <-> REPLICA sync: Finished with success (%d keys)", n.saves.loadedKeys)
 	l.rdb = nil
@@ -436,6 +442,9 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 		}
 		if e.Header.Version >= 2 {
 			n.op.lastEpoch = e.Header.Epoch
+		}
+		if n.op.onEntry != nil {
+			n.op.onEntry(raw, e.Header)
 		}
 		return size, nil
 	}
