@@ -174,11 +174,14 @@ type Node struct {
 	FS         *simfs.FS
 	Clock      *simclock.Clock
 	Role       Role
-	// Replicated: the node has been a replica in this run. Entries it
-	// applied from a master and datasets it loaded by full sync reach no
-	// hook (node.OnEntry sees only entries the node logs itself), so the
-	// durability oracle has no timeline for it and C5 is not checked.
+	// Replicated: the node has been a replica in this run. Its timeline
+	// holds the entries it applied from its masters (node.OnEntry) and
+	// restarts at every full sync (node.OnFullSync), so C5 holds it to
+	// the same promises as a master.
 	Replicated bool
+	// syncing: a full sync is replacing the dataset and its files; a
+	// crash now may load either history, so that restart is not checked.
+	syncing bool
 	sub        rng.Source
 	crashRand  *rand.Rand
 	cfg        node.Config
@@ -288,6 +291,7 @@ func (n *Node) start() error {
 	n.nd = nd
 	n.afterLoad()
 	nd.OnEntry(n.onEntry)
+	nd.OnFullSync(n.onFullSync)
 	h, err := nodehost.Start(n.c.loop, n.c.net, n.Addr, nd)
 	if err != nil {
 		return fmt.Errorf("cluster: %s: %w", n.Name, err)
@@ -307,8 +311,12 @@ func (n *Node) afterLoad() {
 	loaded := n.nd.NextOpID() - 1
 	n.Stats.LostEntries += max(0, n.tl.last()-loaded)
 	n.c.event(n, "restart #%d loaded up to op id %d", n.inc, loaded)
-	if n.Replicated {
-		n.tl = timeline{}
+	if n.syncing {
+		// Down in the middle of a full sync: the disk holds the old
+		// history or the new one; the loaded dataset is the new base.
+		n.syncing = false
+		n.c.event(n, "restart #%d after a crash inside a full sync: not checked", n.inc)
+		n.tl.rebase(loaded, n.nd)
 		n.acked = loaded
 		n.down = nil
 		return
@@ -338,6 +346,15 @@ func (n *Node) afterLoad() {
 // onEntry records the values an entry left in memory.
 func (n *Node) onEntry(entry []byte, h wire.Header) {
 	n.tl.add(n.c.loop.Now(), h.OpID, entry, n.nd)
+}
+
+// onFullSync restarts the timeline at the dataset a full sync loaded.
+func (n *Node) onFullSync(done bool) {
+	n.syncing = !done
+	if done {
+		n.tl.rebase(n.nd.NextOpID()-1, n.nd)
+		n.c.event(n, "full sync loaded up to op id %d", n.nd.NextOpID()-1)
+	}
 }
 
 // onOutput runs as replies leave: every entry logged so far counts as
