@@ -2,9 +2,10 @@ package node
 
 import (
 	"fmt"
-	"opdis/psync"
 	"strings"
 	"time"
+
+	"opdis/psync"
 )
 
 // Flags describe a command, as COMMAND INFO shows them.
