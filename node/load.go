@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -68,6 +69,7 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 		n.setApplied(appliedFromIndex(idx.Applied))
 		if idx.AOF != "" {
 			n.saves.lastSnapshot = idx.RDB
+			n.dropForeignHistory(l, idx)
 		}
 	case len(l.Files()) == 0:
 		if err := n.loadRDBFile(n.cfg.DBFilename, true); err != nil {
@@ -308,4 +310,45 @@ func (n *Node) valueObject(v rdb.Value) *Object {
 		return o
 	}
 	return nil
+}
+
+// dropForeignHistory purges the files before the snapshot's AOF when they
+// hold another history: a full sync replaces the node's history and then
+// purges the older files, and a crash in between leaves them listed. The
+// sign is the entry just before the snapshot: under the same history the
+// files before the snapshot's end with it (a purge removes the oldest
+// first), so if it is missing, or carries another epoch than the
+// snapshot's last (DESIGN §5), an AOF continue from this node would serve
+// the old history.
+func (n *Node) dropForeignHistory(l *aofbinlog.Log, idx aofbinlog.RDBIndex) {
+	id := idx.NextOpID - 1
+	files := l.Files()
+	i := slices.IndexFunc(files, func(f aofbinlog.FileInfo) bool { return f.Name == idx.AOF })
+	if id < 1 || i < 1 || l.MinOpID() > l.LastOpID() {
+		return
+	}
+	why := ""
+	if id < l.MinOpID() || id > l.LastOpID() {
+		why = fmt.Sprintf("they lack entry %d", id)
+	} else {
+		rd, err := l.NewReader(id)
+		if err != nil {
+			return
+		}
+		rec, err := rd.Next()
+		rd.Close()
+		switch h := rec.Entry.Header; {
+		case err != nil:
+			return
+		case h.OpID != id:
+			why = fmt.Sprintf("they lack entry %d", id)
+		case h.Version >= 2 && idx.LastEpoch != 0 && h.Epoch != idx.LastEpoch:
+			why = fmt.Sprintf("their entry %d has epoch %d, the snapshot %d", id, h.Epoch, idx.LastEpoch)
+		default:
+			return
+		}
+	}
+	gone, err := l.Purge(files[i-1].Name, 0)
+	n.logf(LogWarning, "AOF files before the snapshot hold another history (%s): purging them", why)
+	n.logPurge(gone, err)
 }
