@@ -40,6 +40,7 @@ func (r *runner) onDown(n *cluster.Node) {
 		d = 0
 	}
 	r.l.After(d, "node.restart", func() { n.Restart() })
+	r.onMasterCrash(n.Index)
 }
 
 // onUp records, where the fsync policy allows acknowledged writes to be
@@ -111,6 +112,7 @@ func (r *runner) apply(f Fault) {
 			}
 			n.Crash(kind)
 			r.l.After(f.Dur, "node.restart", func() { n.Restart() })
+			r.onMasterCrash(f.Node)
 		}
 	case MidOpCrash:
 		kind := cluster.Kill
@@ -147,6 +149,8 @@ func (r *runner) apply(f Fault) {
 		r.adminDo(f.Node, "AOFFLUSH")
 	case Failover:
 		r.failover()
+	case ForcedFailover:
+		r.forcedFailover(f)
 	case PurgeAOF:
 		if nd := n.Node(); nd != nil {
 			r.adminDo(f.Node, "PURGEAOFTO", strconv.FormatInt(max(1, nd.NextOpID()-f.Arg), 10))

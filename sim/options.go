@@ -57,6 +57,10 @@ type Options struct {
 	ReplDiskless  bool
 	ReplSyncDelay int
 	Failover      float64 // graceful failovers per second (with Replicas)
+	// ForcedFailover is forced failovers per second (with Replicas): the
+	// master is killed or cut off and its most advanced replica promoted
+	// at once (forced.go). Such a run checks C1 under the WAIT rule.
+	ForcedFailover float64
 
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until
@@ -134,6 +138,9 @@ func Draw(seed uint64) Options {
 	o.ReplSyncDelay = r.IntN(3)
 	if o.Replicas {
 		o.Failover = rate(0.5)
+	}
+	if o.Replicas { // drawn last: the draws above stay what they were
+		o.ForcedFailover = rate(0.3)
 	}
 	return o
 }
@@ -265,6 +272,7 @@ var options = []option{
 		}},
 	intOpt("repl-sync-delay", "repl-diskless-sync-delay, seconds", 0, 60, func(o *Options) *int { return &o.ReplSyncDelay }),
 	rateOpt("failover", "graceful failovers per second (with replicas)", func(o *Options) *float64 { return &o.Failover }),
+	rateOpt("forced-failover", "forced failovers per second (with replicas): kill or cut off the master, promote its most advanced replica", func(o *Options) *float64 { return &o.ForcedFailover }),
 	sizeOpt("repl-backlog", "repl-backlog-size (at least 16kb)", 16<<10, func(o *Options) *int64 { return &o.ReplBacklog }),
 	rateOpt("snapshot", "BGSAVE per second", func(o *Options) *float64 { return &o.Snapshot }),
 	rateOpt("aofflush", "AOFFLUSH per second", func(o *Options) *float64 { return &o.AOFFlush }),

@@ -92,6 +92,9 @@ type Stats struct {
 	Splits, Snapshots, Purged                    int
 	SyncFull, SyncPartial                        int // FULLRESYNC / CONTINUE served
 	Failovers, FailoversAborted                  int
+	ForcedFailovers                              int
+	SyncAOF                                      int // AOF continues (replica side)
+	Unconfirmed                                  int // replies WAIT did not confirm (forced runs)
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
 }
@@ -119,6 +122,9 @@ func (s *Stats) Add(o Stats) {
 	s.SyncPartial += o.SyncPartial
 	s.Failovers += o.Failovers
 	s.FailoversAborted += o.FailoversAborted
+	s.ForcedFailovers += o.ForcedFailovers
+	s.SyncAOF += o.SyncAOF
+	s.Unconfirmed += o.Unconfirmed
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
 }
@@ -141,6 +147,7 @@ type runner struct {
 	foFrom, foTo int
 	foStart      time.Duration
 	foCommitted  bool // REPLICAOF NO ONE sent, reply pending
+	forced       bool // forced failovers: the WAIT rule (forced.go)
 	stats        Stats
 }
 
@@ -157,7 +164,7 @@ func Run(o Options, cfg Config) *Result {
 	if tr == nil {
 		tr = trace.New(trace.Options{})
 	}
-	r, err := newRunner(o, tr, cfg.Logs)
+	r, err := newRunner(o, tr, cfg.Logs, forcedRun(o, sched))
 	if err != nil {
 		res.Failures = append(res.Failures, Failure{"setup", err.Error()})
 		return res
@@ -191,8 +198,8 @@ func Run(o Options, cfg Config) *Result {
 	return res
 }
 
-func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
-	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1}
+func newRunner(o Options, tr *trace.Trace, logs, forced bool) (*runner, error) {
+	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1, forced: forced}
 	r.restart = r.src.Stream("restart")
 	r.net = simnet.New(r.l, r.src.Stream("net"), simnet.LinkConfig{
 		Latency:    simnet.Dist{Min: o.LatencyMin, Mean: o.LatencyMean, Max: o.LatencyMin + 50*time.Millisecond},
@@ -224,11 +231,16 @@ func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 			return c.Node(r.master).Addr
 		}
 	}
+	waitFor := 0
+	if forced {
+		waitFor = o.Nodes - 1 // every replica
+	}
 	r.wl = workload.New(r.l, r.net, r.src.Stream("workload"), workload.Config{
 		Shards: shards, Addr: addr,
 		ClientsPerShard: o.ClientsPerNode, Groups: o.Groups, Keys: o.Keys,
 		Think: o.think(), Timeout: o.Timeout, MaxUnknown: MaxUnknown,
 		MultiPct: o.MultiPct, MSetPct: o.MSetPct,
+		WaitReplicas: waitFor, WaitTimeout: workload.WaitTimeoutFor(o.Timeout),
 	})
 	return r, nil
 }

@@ -181,10 +181,10 @@ type Node struct {
 	Replicated bool
 	// syncing: a full sync is replacing the dataset and its files; a
 	// crash now may load either history, so that restart is not checked.
-	syncing bool
-	sub        rng.Source
-	crashRand  *rand.Rand
-	cfg        node.Config
+	syncing   bool
+	sub       rng.Source
+	crashRand *rand.Rand
+	cfg       node.Config
 
 	host *nodehost.Host
 	nd   *node.Node
@@ -209,6 +209,7 @@ type NodeStats struct {
 	Kills, PowerLosses, MidOpCrashes, Fatal, Restarts int
 	TornRepairs, Splits, Snapshots, Purged            int   // from the node's log
 	SyncFull, SyncPartial                             int   // syncs this node served as a master (its log)
+	SyncAOF                                           int   // AOF continues this node got as a replica
 	LostEntries                                       int64 // entries logged but not loaded back
 }
 
@@ -275,6 +276,8 @@ func (n *Node) start() error {
 			n.Stats.Purged++
 		case strings.HasPrefix(msg, "Partial resynchronization request from"):
 			n.Stats.SyncPartial++
+		case strings.HasPrefix(msg, "MASTER <-> REPLICA sync: Master accepted an AOF continue"):
+			n.Stats.SyncAOF++
 		case strings.HasPrefix(msg, "Full resync requested by replica"),
 			strings.HasPrefix(msg, "Partial resynchronization not accepted"):
 			n.Stats.SyncFull++
@@ -350,6 +353,9 @@ func (n *Node) onEntry(entry []byte, h wire.Header) {
 
 // onFullSync restarts the timeline at the dataset a full sync loaded.
 func (n *Node) onFullSync(done bool) {
+	if n.dying {
+		return // crashed inside the sync: the restart is not checked
+	}
 	n.syncing = !done
 	if done {
 		n.tl.rebase(n.nd.NextOpID()-1, n.nd)

@@ -47,12 +47,19 @@ type Config struct {
 	MaxUnknown      int                    // open unknown writes per group before it is retired
 	MultiPct        int                    // share of MULTI/EXEC transactions, percent
 	MSetPct         int                    // share of MSET, percent
+	// WaitReplicas, when set, is the WAIT rule of forced-failover runs
+	// (DESIGN §7, confirm.go): a reply counts only once a following
+	// WAIT <WaitReplicas> <WaitTimeout> on the same connection returned
+	// all of them.
+	WaitReplicas int
+	WaitTimeout  time.Duration
 }
 
 // Stats count what the clients did.
 type Stats struct {
 	Sent, OK, Unknown, Dropped, Timeouts, Retired int
 	FinalRetries                                  int
+	Unconfirmed                                   int // replies a WAIT did not confirm (WaitReplicas)
 }
 
 // Group is a key group: keys sharing a hash tag, in one shard.
@@ -251,6 +258,8 @@ func (c *client) do(g *Group, in model.Input, done func(ok bool)) {
 		case err == nil && notRun(out):
 			w.Stats.Dropped++
 			done(false)
+		case err == nil && w.cfg.WaitReplicas > 0:
+			c.confirm(g, conn, in, out, call, done)
 		case err == nil:
 			w.Stats.OK++
 			w.hist.Add(c.id, in, out, call, w.hist.Stamp(int64(w.loop.Now())))
@@ -260,21 +269,29 @@ func (c *client) do(g *Group, in model.Input, done func(ok bool)) {
 			c.conn = nil
 			done(false)
 		default:
-			w.Stats.Unknown++
-			c.id = w.hist.AddUnknown(c.id, in, call)
-			if !in.ReadOnly() {
-				g.unknown++
-				if g.unknown >= w.cfg.MaxUnknown && !g.retired {
-					w.retire(g)
-				}
-			}
-			if c.conn == conn {
-				conn.Close()
-				c.conn = nil
-			}
+			c.unknown(g, conn, in, call)
 			done(false)
 		}
 	})
+}
+
+// unknown records that in, sent at call on conn, has an unknown outcome:
+// it stays open forever and the client goes on under a new id on a new
+// connection.
+func (c *client) unknown(g *Group, conn *simclient.Client, in model.Input, call int64) {
+	w := c.w
+	w.Stats.Unknown++
+	c.id = w.hist.AddUnknown(c.id, in, call)
+	if !in.ReadOnly() {
+		g.unknown++
+		if g.unknown >= w.cfg.MaxUnknown && !g.retired {
+			w.retire(g)
+		}
+	}
+	if c.conn == conn {
+		conn.Close()
+		c.conn = nil
+	}
 }
 
 // retire replaces g by a fresh group.
