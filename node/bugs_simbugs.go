@@ -8,4 +8,5 @@ package node
 //	ack-before-fsync  appendfsync always: replies leave before the fsync
 //	lose-aof-entry    an entry is not appended to the AOF
 //	lost-write        SET replies OK without storing the value
+//	ignore-epoch      PSYNC ignores the replica's last_epoch (an AOF continue across a divergent history)
 func (n *Node) bug(site string) bool { return n.env.Bug != nil && n.env.Bug(site) }

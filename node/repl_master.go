@@ -201,6 +201,9 @@ func psyncCmd(n *Node, c *Client, args [][]byte) {
 		return // already a replica: ignored, as Redis does
 	}
 	capa := n.announcedCapa(c)
+	if n.bug("ignore-epoch") {
+		args = n.forgeEpoch(args)
+	}
 	n.serveSync(c, psync.Decide(args, capa, n.psyncMaster(c)), capa, false)
 }
 

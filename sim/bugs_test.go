@@ -31,6 +31,9 @@ func TestChecksCatchBugs(t *testing.T) {
 		{"lose-aof-entry", "0.01", nil},
 		// SET replies OK and stores nothing: a later read tells.
 		{"lost-write", "0.002", nil},
+		// PSYNC ignores the replica's last epoch: a deposed master resumes
+		// by AOF continue and keeps its divergent tail (C3, C2).
+		{"ignore-epoch", "1", []string{"replicas=true", "nodes=3", "forced-failover=0.5"}},
 	} {
 		t.Run(bug.site, func(t *testing.T) {
 			overrides := append(bug.overrides, "bug="+bug.site, "bug-rate="+bug.rate)

@@ -108,7 +108,7 @@ func (r *runner) apply(f Fault) {
 		if n.Up() {
 			kind := cluster.Kill
 			if f.Kind == PowerLoss {
-				kind = cluster.PowerLoss
+				kind = r.powerLoss()
 			}
 			n.Crash(kind)
 			r.l.After(f.Dur, "node.restart", func() { n.Restart() })
@@ -117,7 +117,7 @@ func (r *runner) apply(f Fault) {
 	case MidOpCrash:
 		kind := cluster.Kill
 		if f.Mode == 1 {
-			kind = cluster.PowerLoss
+			kind = r.powerLoss()
 		}
 		if n.Up() {
 			n.CrashAfterOps(int(f.Arg), kind)
