@@ -49,6 +49,12 @@ func (r *runner) onUp(n *cluster.Node) {
 	if r.o.Fsync == "always" || n.Node() == nil {
 		return
 	}
+	if r.forced {
+		// Crashes are kills there (powerLoss): nothing acknowledged is
+		// lost, and a restore would make the unconfirmed writes the node
+		// holds definite, though the next promotion may drop them.
+		return
+	}
 	shard := n.Index
 	if r.o.Replicas {
 		if n.Index != r.master {
