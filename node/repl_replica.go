@@ -319,6 +319,9 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	}
 	if n.aofOn() {
 		if err := n.adoptSnapshot(l.rdb); err != nil {
+			// The ids are the master's now but the AOF still holds the old
+			// history: the next attempt must not resume from them.
+			n.repl.forceFull = true
 			return fmt.Errorf("writing the synced snapshot: %w", err)
 		}
 	}
