@@ -264,6 +264,12 @@ func (r *runner) livenessPhase() bool {
 	healAt := r.l.Now()
 	r.wl.Stop()
 	r.l.RunUntilDone(healAt+r.o.Liveness, r.wl.Idle)
+	if r.forced {
+		// The final transactions count only once every replica confirmed
+		// them: send them when the replicas are back, or each WAIT that
+		// falls short leaves one more write open forever for porcupine.
+		r.l.RunUntilDone(healAt+r.o.Liveness, r.converged)
+	}
 	r.wl.Final()
 	live := r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
 	if r.o.Replicas {
