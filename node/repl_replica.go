@@ -319,9 +319,13 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	}
 	if n.aofOn() {
 		if err := n.adoptSnapshot(l.rdb); err != nil {
-			// The ids are the master's now but the AOF still holds the old
-			// history: the next attempt must not resume from them.
-			n.repl.forceFull = true
+			// The dataset and ids are the master's now but the AOF still
+			// holds the old history: forget the ids, so that no master
+			// resumes this node (CONTINUE or AOF continue) until a full
+			// sync has been written.
+			n.repl.ids.ChangeReplID(n.env.Rand)
+			n.repl.ids.ClearReplID2()
+			n.op.lastEpoch = 0
 			return fmt.Errorf("writing the synced snapshot: %w", err)
 		}
 	}

@@ -157,6 +157,8 @@ func (r *runner) apply(f Fault) {
 		r.failover()
 	case ForcedFailover:
 		r.forcedFailover(f)
+	case Chain:
+		r.chain(f.Node, int(f.Arg))
 	case PurgeAOF:
 		if nd := n.Node(); nd != nil {
 			r.adminDo(f.Node, "PURGEAOFTO", strconv.FormatInt(max(1, nd.NextOpID()-f.Arg), 10))

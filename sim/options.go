@@ -61,6 +61,9 @@ type Options struct {
 	// master is killed or cut off and its most advanced replica promoted
 	// at once (forced.go). Such a run checks C1 under the WAIT rule.
 	ForcedFailover float64
+	// Chain is REPLICAOF changes per second (with Replicas) that make a
+	// replica follow another replica, or the master again (chain.go).
+	Chain float64
 
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until
@@ -141,6 +144,7 @@ func Draw(seed uint64) Options {
 	}
 	if o.Replicas { // drawn last: the draws above stay what they were
 		o.ForcedFailover = rate(0.3)
+		o.Chain = rate(0.5)
 	}
 	return o
 }
@@ -272,6 +276,7 @@ var options = []option{
 		}},
 	intOpt("repl-sync-delay", "repl-diskless-sync-delay, seconds", 0, 60, func(o *Options) *int { return &o.ReplSyncDelay }),
 	rateOpt("failover", "graceful failovers per second (with replicas)", func(o *Options) *float64 { return &o.Failover }),
+	rateOpt("chain", "REPLICAOF changes per second that chain a replica behind another (with replicas; not in forced runs)", func(o *Options) *float64 { return &o.Chain }),
 	rateOpt("forced-failover", "forced failovers per second (with replicas): kill or cut off the master, promote its most advanced replica", func(o *Options) *float64 { return &o.ForcedFailover }),
 	sizeOpt("repl-backlog", "repl-backlog-size (at least 16kb)", 16<<10, func(o *Options) *int64 { return &o.ReplBacklog }),
 	rateOpt("snapshot", "BGSAVE per second", func(o *Options) *float64 { return &o.Snapshot }),

@@ -92,7 +92,7 @@ type Stats struct {
 	Splits, Snapshots, Purged                    int
 	SyncFull, SyncPartial                        int // FULLRESYNC / CONTINUE served
 	Failovers, FailoversAborted                  int
-	ForcedFailovers                              int
+	ForcedFailovers, Chains                      int
 	SyncAOF                                      int // AOF continues (replica side)
 	Unconfirmed                                  int // replies WAIT did not confirm (forced runs)
 	LostEntries                                  int64
@@ -123,6 +123,7 @@ func (s *Stats) Add(o Stats) {
 	s.Failovers += o.Failovers
 	s.FailoversAborted += o.FailoversAborted
 	s.ForcedFailovers += o.ForcedFailovers
+	s.Chains += o.Chains
 	s.SyncAOF += o.SyncAOF
 	s.Unconfirmed += o.Unconfirmed
 	s.LostEntries += o.LostEntries

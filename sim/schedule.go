@@ -31,11 +31,12 @@ const (
 	PurgeAOF                   // PURGEAOFTO next_opid - Arg
 	Failover                   // graceful failover to the most advanced replica (Node unused)
 	ForcedFailover             // kill or cut off the master (Mode, see forcedModes), promote after Arg ms; restart or heal after Dur (Node unused)
+	Chain                      // REPLICAOF: replica Node follows node Arg (another replica: a chain; the master: back in line)
 	numKinds
 )
 
 var kindNames = [...]string{"kill", "power-loss", "midop-crash", "partition", "clog", "reset", "disk-fault",
-	"clock-jump", "clock-drift", "snapshot", "aofflush", "purge", "failover", "forced-failover"}
+	"clock-jump", "clock-drift", "snapshot", "aofflush", "purge", "failover", "forced-failover", "chain"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -85,6 +86,8 @@ func (f Fault) String() string {
 		s += fmt.Sprintf(" to %d ppm", f.Arg)
 	case PurgeAOF:
 		s += fmt.Sprintf(" to next_opid-%d", f.Arg)
+	case Chain:
+		s += fmt.Sprintf(" replicates n%d", f.Arg+1)
 	case ForcedFailover:
 		s = fmt.Sprintf("@%v %s: %s the master, promote after %dms, back after %v", f.At, f.Kind, forcedModes[f.Mode%len(forcedModes)], f.Arg, f.Dur)
 	}
@@ -126,6 +129,8 @@ func DrawSchedule(o Options) []Fault {
 				f.Arg = r.Int64N(200)
 			case ForcedFailover:
 				f.Mode, f.Arg, f.Dur = r.IntN(len(forcedModes)), r.Int64N(500), max(restart, hold)
+			case Chain:
+				f.Arg = r.Int64N(int64(o.Nodes))
 			}
 			fs = append(fs, f)
 		}
@@ -145,6 +150,7 @@ func DrawSchedule(o Options) []Fault {
 	if o.Replicas {
 		add(Failover, o.Failover)
 		add(ForcedFailover, o.ForcedFailover)
+		add(Chain, o.Chain)
 	}
 	slices.SortStableFunc(fs, func(a, b Fault) int { return cmp.Compare(a.At, b.At) })
 	return fs

@@ -123,13 +123,15 @@ func Sweep(sc SweepConfig) (*SweepResult, error) {
 // order reports list them.
 var CoverageNames = []string{"kill", "power loss", "crash inside a disk call", "fatal AOF error",
 	"torn tail repaired", "disk fault", "logged entries lost to a crash", "snapshot", "AOF file purged",
-	"unknown outcome", "group retired", "heal restart"}
+	"unknown outcome", "group retired", "heal restart", "graceful failover", "forced failover", "AOF continue",
+	"full resync", "WAIT unconfirmed"}
 
 // cover counts the seeds that reached each rare path: a sweep in which
 // one stays at zero is not testing what it claims to.
 func (sr *SweepResult) cover(s Stats) {
 	for i, n := range []int{s.Kills, s.PowerLosses, s.MidOpCrashes, s.Fatal, s.TornRepairs, s.DiskFaults,
-		int(s.LostEntries), s.Snapshots, s.Purged, s.Unknown, s.Retired, s.HealRestarts} {
+		int(s.LostEntries), s.Snapshots, s.Purged, s.Unknown, s.Retired, s.HealRestarts,
+		s.Failovers, s.ForcedFailovers, s.SyncAOF, s.SyncFull, s.Unconfirmed} {
 		if n > 0 {
 			sr.Coverage[CoverageNames[i]]++
 		}
