@@ -49,10 +49,11 @@ func (r *runner) onUp(n *cluster.Node) {
 	if r.o.Fsync == "always" || n.Node() == nil {
 		return
 	}
-	if r.forced {
-		// Crashes are kills there (powerLoss): nothing acknowledged is
-		// lost, and a restore would make the unconfirmed writes the node
-		// holds definite, though the next promotion may drop them.
+	if r.forced && n.Lost == 0 {
+		// Crashes are kills there (powerLoss), which lose nothing
+		// acknowledged, and a restore would make the unconfirmed writes
+		// the node holds definite, though the next promotion may drop
+		// them. Only a disk fault can lose entries there.
 		return
 	}
 	shard := n.Index

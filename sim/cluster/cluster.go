@@ -179,6 +179,8 @@ type Node struct {
 	// restarts at every full sync (node.OnFullSync), so C5 holds it to
 	// the same promises as a master.
 	Replicated bool
+	// Lost is how many logged entries the latest restart did not load.
+	Lost int64
 	// syncing: a full sync is replacing the dataset and its files; a
 	// crash now may load either history, so that restart is not checked.
 	syncing   bool
@@ -312,7 +314,8 @@ func (n *Node) start() error {
 // from, and makes the loaded state the base of the new incarnation.
 func (n *Node) afterLoad() {
 	loaded := n.nd.NextOpID() - 1
-	n.Stats.LostEntries += max(0, n.tl.last()-loaded)
+	n.Lost = max(0, n.tl.last()-loaded)
+	n.Stats.LostEntries += n.Lost
 	n.c.event(n, "restart #%d loaded up to op id %d", n.inc, loaded)
 	if n.syncing {
 		// Down in the middle of a full sync: the disk holds the old
