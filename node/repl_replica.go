@@ -304,30 +304,33 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	// A snapshot in progress walks the dataset being replaced: drop it
 	// (Redis kills its child before loading a sync).
 	n.abortSnapshot("the dataset was replaced by a full sync from the master")
+	f := l.full
+	// The synced dataset goes to disk first: if it cannot, the node keeps
+	// the dataset, ids and history its disk holds (what a restart would
+	// load), and the next attempt starts again.
+	if n.aofOn() {
+		prevNext, prevEpoch, prevApplied := n.op.nextOpID, n.op.lastEpoch, n.appliedPairs()
+		if f.Opdis != nil {
+			n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
+			n.setApplied(f.Opdis.Applied)
+		}
+		if err := n.adoptSnapshot(l.rdb); err != nil {
+			n.op.nextOpID, n.op.lastEpoch = prevNext, prevEpoch
+			n.setApplied(prevApplied)
+			return fmt.Errorf("writing the synced snapshot: %w", err)
+		}
+	}
 	for i, db := range n.dbs {
 		*db = *fresh[i] // clients keep their *DB
 	}
 	n.touchAll(-1)
 	n.dirty++
 	n.dropReplicas() // their backlog readers belong to the replaced history
-	f := l.full
 	n.repl.ids.FullSynced(f.ReplID, f.Offset)
 	n.repl.masterOpdis = f.Opdis != nil
 	if f.Opdis != nil {
 		n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
 		n.setApplied(f.Opdis.Applied)
-	}
-	if n.aofOn() {
-		if err := n.adoptSnapshot(l.rdb); err != nil {
-			// The dataset and ids are the master's now but the AOF still
-			// holds the old history: forget the ids, so that no master
-			// resumes this node (CONTINUE or AOF continue) until a full
-			// sync has been written.
-			n.repl.ids.ChangeReplID(n.env.Rand)
-			n.repl.ids.ClearReplID2()
-			n.op.lastEpoch = 0
-			return fmt.Errorf("writing the synced snapshot: %w", err)
-		}
 	}
 	if n.op.onFullSync != nil {
 		n.op.onFullSync(true)
