@@ -138,12 +138,15 @@ func (r *runner) forcedPromote(old int) {
 }
 
 // mostAdvanced is the node other than old that is up and holds the most:
-// the highest next op id, then the highest replication offset.
+// the highest next op id, then the highest replication offset. A node
+// whose restart lost entries (a disk fault: in forced runs crashes are
+// kills) is passed over until it has them again: it acknowledged them to
+// its master, so they may be writes WAIT confirmed.
 func (r *runner) mostAdvanced(old int) int {
 	best, bestID, bestOff := -1, int64(0), int64(0)
 	for i, n := range r.c.Nodes() {
 		nd := n.Node()
-		if i == old || nd == nil {
+		if i == old || nd == nil || n.Lost > 0 {
 			continue
 		}
 		off, _ := strconv.ParseInt(infoFields(nd)["master_repl_offset"], 10, 64)

@@ -179,8 +179,10 @@ type Node struct {
 	// restarts at every full sync (node.OnFullSync), so C5 holds it to
 	// the same promises as a master.
 	Replicated bool
-	// Lost is how many logged entries the latest restart did not load.
-	Lost int64
+	// Lost is how many logged entries the latest restart did not load,
+	// until the node has applied entries up to where it had been again.
+	Lost   int64
+	lostTo int64
 	// syncing: a full sync is replacing the dataset and its files; a
 	// crash now may load either history, so that restart is not checked.
 	syncing   bool
@@ -314,7 +316,7 @@ func (n *Node) start() error {
 // from, and makes the loaded state the base of the new incarnation.
 func (n *Node) afterLoad() {
 	loaded := n.nd.NextOpID() - 1
-	n.Lost = max(0, n.tl.last()-loaded)
+	n.Lost, n.lostTo = max(0, n.tl.last()-loaded), n.tl.last()
 	n.Stats.LostEntries += n.Lost
 	n.c.event(n, "restart #%d loaded up to op id %d", n.inc, loaded)
 	if n.syncing {
@@ -351,6 +353,9 @@ func (n *Node) afterLoad() {
 
 // onEntry records the values an entry left in memory.
 func (n *Node) onEntry(entry []byte, h wire.Header) {
+	if h.OpID >= n.lostTo {
+		n.Lost = 0
+	}
 	n.tl.add(n.c.loop.Now(), h.OpID, entry, n.nd)
 }
 
@@ -361,6 +366,7 @@ func (n *Node) onFullSync(done bool) {
 	}
 	n.syncing = !done
 	if done {
+		n.Lost = 0
 		n.tl.rebase(n.nd.NextOpID()-1, n.nd)
 		n.c.event(n, "full sync loaded up to op id %d", n.nd.NextOpID()-1)
 	}
