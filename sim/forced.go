@@ -117,6 +117,11 @@ func (r *runner) forcedPromote(old int) {
 	// A crashed old master restarts as a replica of the new one, never as
 	// a master with what it lost (and what it alone has).
 	r.c.Node(old).SetReplicaOf(r.c.Node(target).Name + " " + strconv.Itoa(cluster.Port))
+	if o, t := r.c.Node(old).Node(), r.c.Node(target).Node(); o != nil && o.NextOpID() > t.NextOpID() {
+		// The old master holds entries the new one lacks (it is cut off,
+		// not dead): its divergent tail must go by a full sync.
+		r.stats.DivergentTails++
+	}
 	r.l.Trace().Record(r.l.Now(), "forced.start", int64(old), int64(target), nil)
 	r.adminCall(target, func(v wire.Value, err error) {
 		r.foCommitted = false

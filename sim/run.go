@@ -93,6 +93,7 @@ type Stats struct {
 	SyncFull, SyncPartial                        int // FULLRESYNC / CONTINUE served
 	Failovers, FailoversAborted                  int
 	ForcedFailovers, Chains                      int
+	DivergentTails                               int // forced promotions that left the old master entries the new one lacks
 	SyncAOF                                      int // AOF continues (replica side)
 	Unconfirmed                                  int // replies WAIT did not confirm (forced runs)
 	LostEntries                                  int64
@@ -124,6 +125,7 @@ func (s *Stats) Add(o Stats) {
 	s.FailoversAborted += o.FailoversAborted
 	s.ForcedFailovers += o.ForcedFailovers
 	s.Chains += o.Chains
+	s.DivergentTails += o.DivergentTails
 	s.SyncAOF += o.SyncAOF
 	s.Unconfirmed += o.Unconfirmed
 	s.LostEntries += o.LostEntries
