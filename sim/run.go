@@ -6,9 +6,14 @@
 //
 //   - C1 linearizability: the history, per key group, with porcupine
 //     (model.Check); a porcupine timeout counts as a failure to verify.
-//   - C5 durability: after every restart the loaded dataset is exactly the
-//     node's in-memory state after some op id, and that op id covers
-//     everything the fsync policy promised (sim/cluster). Under
+//     In runs with forced failovers (forced.go) a reply counts only once
+//     a WAIT for every replica confirmed it (workload/confirm.go).
+//   - C2 convergence and C3 prefix, with replicas (check.go), after
+//     graceful and forced failovers and chains (chain.go).
+//   - C5 durability, on every node, replicas included: after every
+//     restart the loaded dataset is exactly the node's in-memory state
+//     after some op id, and that op id covers everything the fsync
+//     policy promised (sim/cluster). Under
 //     appendfsync always a crash is just another event in the linearized
 //     history; under everysec and no, the history records the restarted
 //     node's state (model.Restore) and C1 is checked from there.

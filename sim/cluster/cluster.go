@@ -4,8 +4,9 @@
 // disk calls) and restarts from what its disk kept.
 //
 // The cluster also keeps the durability oracle (DESIGN §7, C5): it
-// records, for every oplog entry a node logs, the values the entry left in
-// memory, and when a node comes back it checks that the dataset it loaded
+// records, for every oplog entry a node logs (a replica: applies from its
+// master; a full sync restarts the record at the loaded dataset), the
+// values the entry left in memory, and when a node comes back it checks that the dataset it loaded
 // is exactly the in-memory state after some op id L, and that L covers
 // every entry the fsync policy promised to keep (everything acknowledged
 // under appendfsync always, or after a kill; everything older than the
