@@ -93,6 +93,10 @@ func (r *runner) forcedFailover(f Fault) {
 	r.masterLost(old, time.Duration(f.Arg)*time.Millisecond)
 }
 
+// NoticeDelay is how long the controller takes to notice that the
+// nemesis cut the master off.
+const NoticeDelay = 200 * time.Millisecond
+
 // masterLost schedules the promotion that replaces old, detect from now
 // (a controller notices a dead master only after a while; meanwhile the
 // clients keep sending to it).

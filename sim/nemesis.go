@@ -132,6 +132,11 @@ func (r *runner) apply(f Fault) {
 		}
 	case Partition:
 		r.partition(n.Name, hosts, f)
+		if r.forced && f.Node == r.master && f.Peer < 0 && f.Mode < 2 {
+			// The master is cut from everyone: the controller fails it
+			// over once it notices.
+			r.masterLost(f.Node, NoticeDelay)
+		}
 	case Clog:
 		for _, h := range hosts {
 			r.net.ClogBoth(n.Name, h, f.Dur)
