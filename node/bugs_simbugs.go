@@ -9,4 +9,5 @@ package node
 //	lose-aof-entry    an entry is not appended to the AOF
 //	lost-write        SET replies OK without storing the value
 //	ignore-epoch      PSYNC ignores the replica's last_epoch (an AOF continue across a divergent history)
+//	wait-lies         WAIT answers that every replica asked for acknowledged, at once
 func (n *Node) bug(site string) bool { return n.env.Bug != nil && n.env.Bug(site) }

@@ -34,6 +34,9 @@ func TestChecksCatchBugs(t *testing.T) {
 		// PSYNC ignores the replica's last epoch: a deposed master resumes
 		// by AOF continue and keeps its divergent tail (C3, C2).
 		{"ignore-epoch", "1", []string{"replicas=true", "nodes=3", "forced-failover=0.5"}},
+		// WAIT claims every replica acknowledged: in forced runs writes
+		// the promoted replica never got count as definite (C1).
+		{"wait-lies", "1", []string{"replicas=true", "nodes=3", "forced-failover=0.5"}},
 	} {
 		t.Run(bug.site, func(t *testing.T) {
 			overrides := append(bug.overrides, "bug="+bug.site, "bug-rate="+bug.rate)

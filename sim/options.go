@@ -282,7 +282,7 @@ var options = []option{
 	rateOpt("snapshot", "BGSAVE per second", func(o *Options) *float64 { return &o.Snapshot }),
 	rateOpt("aofflush", "AOFFLUSH per second", func(o *Options) *float64 { return &o.AOFFlush }),
 	rateOpt("purge", "PURGEAOFTO per second", func(o *Options) *float64 { return &o.PurgeAOF }),
-	{name: "bug", help: "deliberate node fault site (simbugs builds): ack-before-fsync, lose-aof-entry, lost-write, ignore-epoch",
+	{name: "bug", help: "deliberate node fault site (simbugs builds): ack-before-fsync, lose-aof-entry, lost-write, ignore-epoch, wait-lies",
 		get: func(o *Options) string { return o.Bug },
 		set: func(o *Options, v string) error {
 			if v != "" && !BugsCompiled {
