@@ -4,7 +4,9 @@ import (
 	"errors"
 	"io"
 	"math/rand/v2"
+	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -14,11 +16,16 @@ import (
 	"opdis/wire"
 )
 
-// A 1 GiB log on simfs: 16 files of 64 MiB, ~1 KiB entries.
-const (
-	bigTotal = 1 << 30
-	bigFile  = 64 << 20
-)
+// A 1 GiB log on simfs: 64 MiB files, ~1 KiB entries. OPDIS_BENCH_LOG_MB
+// sets another total (the multi-GB lookup figure).
+const bigFile = 64 << 20
+
+var bigTotal = func() int64 {
+	if mb, err := strconv.Atoi(os.Getenv("OPDIS_BENCH_LOG_MB")); err == nil && mb > 0 {
+		return int64(mb) << 20
+	}
+	return 1 << 30
+}()
 
 var big struct {
 	once sync.Once

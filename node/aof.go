@@ -21,6 +21,9 @@ type aofState struct {
 	err      error // the last write or fsync failure (aof_last_write_status)
 	written  int64 // bytes appended since the last snapshot began (auto-snapshot-aof-size)
 	splits   int64
+	// fsyncedOff is the replication offset the AOF held fsynced when last
+	// seen all synced (fsyncedOffset, waitaof.go).
+	fsyncedOff int64
 }
 
 // aofOn reports whether entries go to an AOF.
@@ -95,6 +98,7 @@ func (n *Node) aofCron() {
 		n.aofFailed(err)
 		return
 	}
+	n.fsyncedOffset() // note how far the fsync reached (FACK)
 	if _, size := l.LiveFile(); size >= n.cfg.AOFMaxSize {
 		n.aofSplit(true)
 	}
@@ -147,7 +151,10 @@ func (n *Node) closeAOF() error {
 // Close flushes and closes the node's files. The server calls it on exit.
 func (n *Node) Close() error {
 	n.abortSnapshot("the server is shutting down")
-	return n.closeAOF()
+	if err := n.closeAOF(); err != nil {
+		return err
+	}
+	return n.saveReplState() // the files are complete: the state matches them
 }
 
 // Fatal returns an error the node cannot recover from (an AOF fsync
@@ -160,6 +167,8 @@ func oplogCommands() []*Command {
 	return []*Command{
 		{Name: "aofflush", Arity: 1, Flags: FlagAdmin | FlagNoScript, Fn: aofflushCmd},
 		{Name: "purgeaofto", Arity: 2, Flags: FlagAdmin | FlagNoScript, Fn: purgeaoftoCmd},
+		// Redis 7.2's, so not in the 7.0 table the replication family is checked against.
+		{Name: "waitaof", Arity: 4, Flags: FlagNoScript, Fn: waitaofCmd},
 	}
 }
 

@@ -16,6 +16,9 @@ type blockState struct {
 	// the first non-empty key of its list), and leaves it parked if the key
 	// now holds another type.
 	readyKey string
+	// postponed: not a blocking command but one held back by a write
+	// pause (pause.go); role changes and CLIENT UNBLOCK leave it be.
+	postponed bool
 }
 
 // blocking is the node's registry of parked clients.
@@ -166,6 +169,9 @@ func (n *Node) resume(c *Client) {
 // unblockAll releases every blocked client with an error (a role change).
 func (n *Node) unblockAll(msg string) {
 	for _, c := range append([]*Client(nil), n.blocked.clients...) {
+		if c.blockedOn.postponed {
+			continue // it runs when the pause ends
+		}
 		n.unblock(c)
 		c.addError(msg)
 		n.markPending(c)

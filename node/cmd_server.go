@@ -751,7 +751,7 @@ func clientUnblockCmd(n *Node, c *Client, args [][]byte) {
 		return
 	}
 	target := n.clients[id]
-	if target == nil || target.blockedOn == nil {
+	if target == nil || target.blockedOn == nil || target.blockedOn.postponed {
 		c.addInt(0)
 		return
 	}

@@ -162,7 +162,7 @@ func (n *Node) dispatch(c *Client, args [][]byte) {
 		n.rejectCommand(c, cmd, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
 		return
 	}
-	if cmd.Flags&FlagWrite != 0 && n.isReplica() && n.cfg.ReplicaReadOnly && c.master == nil {
+	if n.isReplica() && n.cfg.ReplicaReadOnly && c.master == nil && isWriteCommand(c, cmd) {
 		n.rejectCommand(c, cmd, "READONLY You can't write against a read only replica.")
 		return
 	}
@@ -175,6 +175,10 @@ func (n *Node) dispatch(c *Client, args [][]byte) {
 	if n.minReplicasDenied(c, cmd) {
 		cmd.RejectedCalls++
 		n.rejectCommand(c, cmd, errNoReplicas)
+		return
+	}
+	if n.mustPostpone(c, cmd) {
+		n.postpone(c, cmd, args) // runs when the write pause ends (pause.go)
 		return
 	}
 	if c.multi != nil && !isMultiControl(cmd.Name) {
@@ -203,6 +207,7 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	if n.callDepth == 0 {
 		if len(n.op.cmds) > 0 {
 			n.flushOplog() // what the command changed becomes one entry
+			c.wopid = n.op.nextOpID - 1
 		}
 		c.woff = n.clientOffset()
 		n.callMsSet = false
@@ -217,6 +222,23 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 
 // rejectCommand replies an error for a command that never ran and, inside
 // MULTI, dooms the transaction (EXECABORT).
+// isWriteCommand is Redis's is_write_command: a write, or an EXEC with a
+// write queued (a transaction begun on a master that became a replica, by
+// REPLICAOF or FAILOVER, is refused whole).
+func isWriteCommand(c *Client, cmd *Command) bool {
+	if cmd.Flags&FlagWrite != 0 {
+		return true
+	}
+	if cmd.Name == "exec" && c.multi != nil {
+		for _, q := range c.multi.commands {
+			if q.cmd.Flags&FlagWrite != 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 func (n *Node) rejectCommand(c *Client, cmd *Command, msg string) {
 	if c.multi != nil {
 		c.multi.aborted = true

@@ -45,8 +45,8 @@ func (n *Node) expireIfNeeded(db *DB, key string) bool {
 	if !ok || at > n.nowMs() || n.op.applying || n.inMasterStream {
 		return false // nothing expires while the log or the master's stream is replayed
 	}
-	if n.isReplica() {
-		return true // logically gone; the master's DEL removes it
+	if n.isReplica() || n.writesPaused() {
+		return true // logically gone; the master's DEL (or the end of the pause) removes it
 	}
 	n.stats.ExpiredKeys++
 	n.removeKey(db, key)

@@ -26,9 +26,13 @@ import (
 // Load reads the data directory. The server calls it once, after New and
 // before serving, and refuses to start if it fails.
 func (n *Node) Load() error {
+	if err := n.loadOpdelSources(); err != nil { // first: they guard purges
+		return err
+	}
 	if err := n.load(); err != nil {
 		return err
 	}
+	n.restoreReplState()
 	if f := strings.Fields(n.cfg.ReplicaOf); len(f) == 2 && n.env.Dialer != nil {
 		if port, err := strconv.Atoi(f[1]); err == nil {
 			n.becomeReplica(f[0], port)

@@ -51,14 +51,16 @@ type Node struct {
 	// no clock read.
 	lruMs int64
 
-	repl   replState // replication (repl.go)
-	op     oplog     // op ids and the entry being gathered (oplog.go)
-	aof    aofState  // the AOF binlog (aof.go)
-	snap   *snapshot // the snapshot in progress (snapshot.go)
-	saves  saveState // SAVE/BGSAVE history (snapshot.go)
-	fatal  error     // unrecoverable: the server must exit (Fatal)
-	loader *Client   // the fake client that replays entries (load.go)
-	cons   consumers // OPDEL registrations (opget.go)
+	repl   replState  // replication (repl.go)
+	pause  pauseState // write pauses (pause.go)
+	fo     failover   // FAILOVER (failover.go)
+	op     oplog      // op ids and the entry being gathered (oplog.go)
+	aof    aofState   // the AOF binlog (aof.go)
+	snap   *snapshot  // the snapshot in progress (snapshot.go)
+	saves  saveState  // SAVE/BGSAVE history (snapshot.go)
+	fatal  error      // unrecoverable: the server must exit (Fatal)
+	loader *Client    // the fake client that replays entries (load.go)
+	cons   consumers  // OPDEL registrations (opget.go)
 	// inMasterStream is set while a redis-server master's command runs.
 	inMasterStream bool
 
@@ -278,7 +280,7 @@ func (n *Node) Tick() {
 }
 
 func (n *Node) cron(now time.Duration) {
-	if n.cfg.ActiveExpire && !n.isReplica() { // a replica's keys expire by the master's DELs
+	if n.cfg.ActiveExpire && !n.isReplica() && !n.writesPaused() { // a replica's keys expire by the master's DELs
 		n.activeExpireCycle()
 	}
 	n.aofCron()

@@ -311,9 +311,11 @@ func opdelCmd(n *Node, c *Client, args [][]byte) {
 	i, found := slices.BinarySearchFunc(n.cons.opdel, name, func(s opdelSource, name string) int { return strings.Compare(s.name, name) })
 	switch {
 	case opid == -1:
-		if found {
-			n.cons.opdel = slices.Delete(n.cons.opdel, i, i+1)
+		if !found {
+			c.addOK()
+			return
 		}
+		n.cons.opdel = slices.Delete(n.cons.opdel, i, i+1)
 	case opid < 1:
 		c.addError("ERR invalid opid")
 		return
@@ -321,6 +323,10 @@ func opdelCmd(n *Node, c *Client, args [][]byte) {
 		n.cons.opdel[i] = opdelSource{name: name, opID: opid, updated: n.nowMs() / 1000}
 	default:
 		n.cons.opdel = slices.Insert(n.cons.opdel, i, opdelSource{name: name, opID: opid, updated: n.nowMs() / 1000})
+	}
+	if err := n.saveOpdelSources(); err != nil {
+		c.addError("ERR saving the opdel sources: " + err.Error())
+		return
 	}
 	c.addOK()
 }
@@ -331,6 +337,7 @@ func opdelCmd(n *Node, c *Client, args [][]byte) {
 func (n *Node) opdelGuard() int64 {
 	if t := n.cfg.OpdelSourceTimeout; t > 0 {
 		now := n.nowMs() / 1000
+		before := len(n.cons.opdel)
 		n.cons.opdel = slices.DeleteFunc(n.cons.opdel, func(s opdelSource) bool {
 			if now-s.updated > t {
 				n.logf(LogNotice, "OPDEL source %s expired (no update for %d seconds)", s.name, now-s.updated)
@@ -338,6 +345,9 @@ func (n *Node) opdelGuard() int64 {
 			}
 			return false
 		})
+		if len(n.cons.opdel) != before {
+			n.saveOpdelSources() // (logged on failure; the next change retries)
+		}
 	}
 	var least int64
 	for _, s := range n.cons.opdel {

@@ -37,6 +37,7 @@ type replState struct {
 	nextTry    time.Duration // monotonic time of the next connection attempt
 
 	masterOpdis bool // the master is an opdis node (its stream is entries)
+	streamDB    int  // the database a redis-server master's stream last SELECTed
 	forceFull   bool // the next PSYNC offers no history (forcefullresync)
 
 	// Counters INFO stats reports.
@@ -53,6 +54,7 @@ type replicaInfo struct {
 	announceIP string
 	capa       psync.Capa
 	ackOffset  int64         // REPLCONF ACK
+	fackOffset int64         // REPLCONF ACK … FACK: the offset its AOF fsynced (WAITAOF)
 	ackOpID    int64         // REPLCONF ACK-OPID
 	ackTime    time.Duration // when the last ACK came (lag)
 	stream     []byte        // live stream held back while the RDB is sent
@@ -139,6 +141,6 @@ func (n *Node) infoReplication(b *strings.Builder, kv func(string, any)) {
 		n.infoReplicaLink(kv)
 	}
 	n.infoReplicas(kv)
-	kv("master_failover_state", "no-failover")
+	kv("master_failover_state", n.fo.state.String())
 	b.Write(n.repl.ids.AppendInfo(nil))
 }

@@ -111,6 +111,7 @@ type replWait struct {
 	offset   int64
 	want     int64
 	deadline time.Duration // monotonic; 0 waits forever
+	aof      *aofWait      // WAITAOF (waitaof.go); nil for WAIT
 }
 
 func replicationCommands() []*Command {
@@ -119,6 +120,7 @@ func replicationCommands() []*Command {
 		{Name: "psync", Arity: -3, Flags: FlagAdmin | FlagNoScript | FlagNoMulti, Fn: psyncCmd},
 		{Name: "sync", Arity: 1, Flags: FlagAdmin | FlagNoScript | FlagNoMulti, Fn: syncCmd},
 		{Name: "wait", Arity: 3, Flags: FlagNoScript, Fn: waitCmd},
+		{Name: "failover", Arity: -1, Flags: FlagAdmin | FlagNoScript | FlagStale, Fn: failoverCmd},
 	}
 }
 
@@ -157,6 +159,9 @@ func replconfCmd(n *Node, c *Client, args [][]byte) {
 		switch {
 		case r.Ack && r.AckValid:
 			n.replicaAcked(c, r.AckOffset)
+			if r.Fack && c.replica.state != replicaSendAOF {
+				c.replica.fackOffset = max(c.replica.fackOffset, r.FackOffset)
+			}
 		case r.AckOpID && r.OpIDValid:
 			c.replica.ackOpID = max(c.replica.ackOpID, r.NextOpID)
 		}
@@ -204,7 +209,17 @@ func psyncCmd(n *Node, c *Client, args [][]byte) {
 	if n.bug("ignore-epoch") {
 		args = n.forgeEpoch(args)
 	}
-	n.serveSync(c, psync.Decide(args, capa, n.psyncMaster(c)), capa, false)
+	d := psync.Decide(args, capa, n.psyncMaster(c))
+	if d.Kind == psync.KindPromote {
+		// A FAILOVER: our master hands over. Promote (REPLICAOF NO ONE),
+		// then serve it as any replica of this history: +CONTINUE.
+		n.logf(LogNotice, "Failover request received for replid %s.", cString(args[1]))
+		n.becomeMaster()
+		m := n.psyncMaster(c)
+		m.Promoted = true
+		d = psync.Decide(args, capa, m)
+	}
+	n.serveSync(c, d, capa, false)
 }
 
 // syncCmd is the legacy SYNC: a full sync with no +FULLRESYNC line. The
@@ -234,6 +249,7 @@ func (n *Node) psyncMaster(c *Client) *psync.Master {
 	m := &psync.Master{
 		State:         n.repl.ids,
 		IsReplica:     n.isReplica(),
+		FailingOver:   n.failingOver(),
 		LinkUp:        n.repl.link != nil && n.repl.link.streaming && !aofPsyncing,
 		PendingOutput: len(c.out) > 0,
 		ServerID:      n.cfg.ServerID,
@@ -254,11 +270,6 @@ func (n *Node) serveSync(c *Client, d psync.Decision, capa psync.Capa, pre bool)
 	case psync.KindRefuse:
 		n.logf(LogNotice, "Replica %s asks for synchronization, refused: %s", n.replicaName(c), d.Reason)
 		c.addError(d.Reason)
-		return
-	case psync.KindPromote:
-		// TODO(lead, FAILOVER): promote (becomeMaster), then Decide again
-		// with Master.Promoted set.
-		c.addError("ERR PSYNC FAILOVER is not supported yet")
 		return
 	}
 	name := n.replicaName(c)
@@ -816,13 +827,14 @@ func (n *Node) replMasterTick(now time.Duration) {
 	if len(n.repl.m.waits) > 0 {
 		n.serveWaits(true)
 	}
+	n.failoverTick(now)
 	n.startFullSyncs(false)
 	if now-n.repl.m.lastBeat < time.Second {
 		return
 	}
 	n.repl.m.lastBeat = now
 	m := &n.repl.m
-	if !n.isReplica() && len(n.repl.replicas) > 0 && now-m.lastPing >= time.Duration(n.cfg.ReplPingPeriod)*time.Second {
+	if !n.isReplica() && !n.failingOver() && len(n.repl.replicas) > 0 && now-m.lastPing >= time.Duration(n.cfg.ReplPingPeriod)*time.Second {
 		// A chained replica forwards its master's PINGs instead.
 		m.lastPing = now
 		n.replFeed([]byte(psync.StreamPing))
@@ -921,6 +933,9 @@ func (n *Node) countAcked(offset int64) int64 {
 // already its last frame (WAITs in a row share one, as in Redis).
 func (n *Node) requestAcks() {
 	ids := n.repl.ids
+	if n.writesPaused() {
+		return // the offset stands still during a pause; the periodic ACKs answer (as Redis)
+	}
 	if ids.Backlog == nil || len(n.repl.replicas) == 0 || n.repl.m.getAckEnd == ids.MasterReplOffset+1 {
 		return
 	}
@@ -940,6 +955,14 @@ func (n *Node) serveWaits(timeouts bool) {
 		if w.c.blockedOn != w.bs {
 			continue // unblocked elsewhere (CLIENT UNBLOCK, a role change)
 		}
+		if w.aof != nil {
+			if n.aofWaitDone(w) || timeouts && w.deadline != 0 && w.deadline <= now {
+				done, counts = append(done, w), append(counts, 0)
+				continue
+			}
+			keep = append(keep, w)
+			continue
+		}
 		acked := n.countAcked(w.offset)
 		if acked >= w.want || timeouts && w.deadline != 0 && w.deadline <= now {
 			done, counts = append(done, w), append(counts, acked)
@@ -951,6 +974,12 @@ func (n *Node) serveWaits(timeouts bool) {
 	m.waits = keep
 	for i, w := range done {
 		n.unblock(w.c)
+		if w.aof != nil {
+			n.replyAOFWait(w)
+			n.markPending(w.c)
+			n.resume(w.c)
+			continue
+		}
 		w.c.addInt(counts[i])
 		n.markPending(w.c)
 		n.resume(w.c)

@@ -47,6 +47,10 @@ func replicaofCmd(n *Node, c *Client, args [][]byte) {
 		c.addError("ERR Command is not valid when client is a replica.")
 		return
 	}
+	if n.failingOver() {
+		c.addError("ERR REPLICAOF not allowed while failing over.")
+		return
+	}
 	if eq(args[1], "no") && eq(args[2], "one") {
 		if n.isReplica() {
 			n.becomeMaster()
@@ -182,7 +186,8 @@ func (n *Node) replicaDialed(id int64, err error) {
 		ListeningPort: port, AnnounceIP: n.cfg.ReplicaAnnounceIP,
 		MasterUser: n.cfg.MasterUser, MasterAuth: n.cfg.MasterAuth,
 		ReplID: n.repl.ids.ReplID, ReplOffset: n.repl.ids.MasterReplOffset,
-		Opdis: &psync.OpdisPSYNC{NextOpID: n.op.nextOpID, ServerID: n.cfg.ServerID, LastEpoch: n.op.lastEpoch},
+		Opdis:    &psync.OpdisPSYNC{NextOpID: n.op.nextOpID, ServerID: n.cfg.ServerID, LastEpoch: n.op.lastEpoch},
+		Failover: n.fo.state == foInProgress,
 	}
 	if n.repl.forceFull {
 		// The master asked for a full resync: no history to offer.
@@ -227,6 +232,7 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 		case psync.FullResync:
 			l.full = &e
 			n.logf(LogNotice, "Full resync from master: %s:%d", e.ReplID, e.Offset)
+			n.failoverPSYNCDone(true)
 		case psync.RDBStart:
 			l.rdb = l.rdb[:0]
 		case psync.RDBChunk:
@@ -243,6 +249,7 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 			}
 			n.logf(LogNotice, "MASTER <-> REPLICA sync: Master accepted a Partial Resynchronization.")
 			n.linkUp(l)
+			n.failoverPSYNCDone(true)
 		case psync.AOFContinue:
 			// The master streams entries from its AOF by op id, then
 			// `syncreploffset` realigns the byte offsets. Until then the
@@ -266,10 +273,15 @@ func (n *Node) masterFeed(l *masterLink, data []byte) {
 		case psync.TryLater:
 			n.logf(LogNotice, "Master is currently unable to PSYNC but should be in the future: %s", e.Reply)
 			n.masterLinkLost()
+			n.failoverPSYNCDone(false)
 			return
 		case psync.Failed:
 			n.logf(LogWarning, "Replication with the master failed: %v", e.Err)
 			n.masterLinkLost()
+			var he *psync.HandshakeError
+			if errors.As(e.Err, &he) && he.State == psync.StateReceivePSYNCReply {
+				n.failoverPSYNCDone(false) // the PSYNC FAILOVER was refused; other failures retry, as Redis
+			}
 			return
 		case psync.Warning:
 			n.logf(LogNotice, "Master replied: %s", e.Msg)
@@ -327,6 +339,8 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	n.dirty++
 	n.dropReplicas() // their backlog readers belong to the replaced history
 	n.repl.ids.FullSynced(f.ReplID, f.Offset)
+	n.repl.streamDB = 0  // the master SELECTs again after a full sync
+	n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
 	n.repl.masterOpdis = f.Opdis != nil
 	if f.Opdis != nil {
 		n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
@@ -387,11 +401,17 @@ func (n *Node) adoptSnapshot(data []byte) error {
 	return nil
 }
 
-// linkUp starts the streaming phase.
+// linkUp starts the streaming phase. A redis-server master does not
+// SELECT again after a partial resync: the stream goes on in the database
+// it last selected (Redis's cached master keeps it, and so does
+// repl.streamDB, across reconnects and clean restarts).
 func (n *Node) linkUp(l *masterLink) {
 	l.streaming = true
 	l.stream = l.stream[:0]
-	l.db = n.dbs[0]
+	if n.repl.streamDB < 0 || n.repl.streamDB >= len(n.dbs) {
+		n.repl.streamDB = 0
+	}
+	l.db = n.dbs[n.repl.streamDB]
 }
 
 // applyStream applies the master's stream: whole entries (or commands)
@@ -476,7 +496,8 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 			l.aofReplID = ""
 		}
 		n.repl.ids.SyncReplOffset(off)
-		n.dropReplicas() // a backlog reader on the old backlog would stall
+		n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
+		n.dropReplicas()     // a backlog reader on the old backlog would stall
 		return used, nil
 	case eq(args[0], "forcefullresync"):
 		n.logf(LogWarning, "The master asks for a full resync")
@@ -486,6 +507,7 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 	case eq(args[0], "select") && len(args) == 2:
 		if i, ok := parseInt(args[1]); ok && i >= 0 && int(i) < len(n.dbs) {
 			l.db = n.dbs[i]
+			n.repl.streamDB = int(i)
 		}
 	default:
 		// A plain write: a redis-server master's stream. It runs as the
@@ -515,6 +537,7 @@ func (n *Node) runMasterCommand(l *masterLink, args [][]byte) {
 	n.exec(c, cmd, args)
 	n.inMasterStream = false
 	l.db = c.db
+	n.repl.streamDB = c.db.id
 	c.out = c.out[:0] // a replica never replies on the link
 }
 
@@ -522,7 +545,11 @@ func (n *Node) runMasterCommand(l *masterLink, args [][]byte) {
 // op id).
 func (n *Node) sendAck(l *masterLink) {
 	if l.aofReplID == "" { // while AOF-psyncing the offset is not the master's
-		l.c.out = psync.AppendAck(l.c.out, n.repl.ids.MasterReplOffset)
+		if n.aofOn() {
+			l.c.out = psync.AppendAckFack(l.c.out, n.repl.ids.MasterReplOffset, n.fsyncedOffset())
+		} else {
+			l.c.out = psync.AppendAck(l.c.out, n.repl.ids.MasterReplOffset)
+		}
 	}
 	if n.repl.masterOpdis {
 		l.c.out = psync.AppendAckOpID(l.c.out, n.op.nextOpID)

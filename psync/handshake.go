@@ -52,6 +52,10 @@ type Config struct {
 	// form, so an opdis master may answer +AOFCONTINUE and adds its op
 	// ids to +FULLRESYNC. A Redis 7 master ignores the extra arguments.
 	Opdis *OpdisPSYNC
+
+	// Failover adds FAILOVER to the PSYNC: a master handing over to this
+	// replica of its (FAILOVER command), which then promotes itself.
+	Failover bool
 }
 
 // OpdisPSYNC is the replica's position in the op log.
@@ -262,6 +266,7 @@ func (h *Handshake) sendPSYNC() {
 		h.psync.Opdis = true
 		h.psync.NextOpID, h.psync.ServerID, h.psync.Version, h.psync.LastEpoch = o.NextOpID, o.ServerID, OpdisVersion, o.LastEpoch
 	}
+	h.psync.Failover = h.cfg.Failover
 	h.out = AppendPSYNC(h.out, h.psync)
 	h.state = StateReceivePSYNCReply
 }

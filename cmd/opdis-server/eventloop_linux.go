@@ -208,6 +208,10 @@ func (l *eventLoop) run() {
 		if !l.acceptPause.IsZero() && l.acceptPause.Before(due) {
 			due = l.acceptPause
 		}
+		// Output the node produced since the last flush (a replica's next
+		// chunk is due as soon as the previous one is written) must not
+		// wait for the next event or tick.
+		l.collectPending()
 		timeout := 0
 		if wait := due.Sub(now); wait > 0 && len(l.dirty) == 0 {
 			timeout = int((wait + time.Millisecond - 1) / time.Millisecond)
