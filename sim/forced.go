@@ -150,12 +150,15 @@ func (r *runner) forcedPromote(old int) {
 // the highest next op id, then the highest replication offset. A node
 // whose restart lost entries (a disk fault: in forced runs crashes are
 // kills) is passed over until it has them again: it acknowledged them to
-// its master, so they may be writes WAIT confirmed.
+// its master, so they may be writes WAIT confirmed. So is a replica that
+// has not completed a full sync: a master counts it in WAIT (as Redis
+// does) from the end of the transfer, before it loaded anything, and a
+// write made before the master had replicas has offset 0.
 func (r *runner) mostAdvanced(old int) int {
 	best, bestID, bestOff := -1, int64(0), int64(0)
 	for i, n := range r.c.Nodes() {
 		nd := n.Node()
-		if i == old || nd == nil || n.Lost > 0 {
+		if i == old || nd == nil || n.Lost > 0 || n.Unsynced {
 			continue
 		}
 		off, _ := strconv.ParseInt(infoFields(nd)["master_repl_offset"], 10, 64)
@@ -175,13 +178,13 @@ func (r *runner) onMasterCrash(i int) {
 }
 
 // powerLoss is the crash a power-loss fault causes. WAIT counts what the
-// replicas applied, not what they fsynced: under appendfsync everysec or
-// no, power losses can take a write every replica confirmed from all of
-// them, and DESIGN §7 asks for WAITAOF then, which opdis lacks so far. A
-// forced run under those policies therefore kills instead (a kill keeps
-// what reached the OS).
+// replicas applied, not what they fsynced, so a forced run confirms with
+// WAITAOF under appendfsync everysec (DESIGN §7: where whole-cluster power
+// loss is in play). Under appendfsync no nothing is fsynced for WAITAOF
+// to count: such a forced run confirms with WAIT and kills instead (a
+// kill keeps what reached the OS).
 func (r *runner) powerLoss() cluster.CrashKind {
-	if r.forced && r.o.Fsync != "always" {
+	if r.forced && r.o.Fsync == "no" {
 		return cluster.Kill
 	}
 	return cluster.PowerLoss

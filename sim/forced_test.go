@@ -16,7 +16,7 @@ func TestForcedFailoverDivergentTailFullSyncs(t *testing.T) {
 	for seed := uint64(1); seed <= 12; seed++ {
 		o := Draw(seed)
 		if err := o.Apply([]string{"nodes=3", "replicas=true", "duration=5s", "ops=1500", "failover=0", "forced-failover=0",
-			"kill=0", "power-loss=0", "midop-crash=0", "partition=0", "disk-fault=0", "chain=0"}); err != nil {
+			"kill=0", "power-loss=0", "midop-crash=0", "partition=0", "disk-fault=0", "chain=0", "repl-sync-delay=0"}); err != nil {
 			t.Fatal(err)
 		}
 		sched := []Fault{{At: 2 * time.Second, Kind: ForcedFailover, Peer: -1, Mode: 2, Arg: 300, Dur: time.Second}}

@@ -49,12 +49,18 @@ func (r *runner) onUp(n *cluster.Node) {
 	if r.o.Fsync == "always" || n.Node() == nil {
 		return
 	}
-	if r.forced && n.Lost == 0 {
-		// Crashes are kills there (powerLoss), which lose nothing
-		// acknowledged, and a restore would make the unconfirmed writes
-		// the node holds definite, though the next promotion may drop
-		// them. Only a disk fault can lose entries there.
-		return
+	if r.forced {
+		// A restore would make the unconfirmed writes the node holds
+		// definite, though the next promotion may drop them: a master
+		// that came back without entries it had is failed over instead
+		// (its replicas may hold what it lost), and restored only when
+		// there is no one to promote.
+		if n.Lost == 0 || n.Index != r.master {
+			return
+		}
+		if r.forcedPromote(n.Index); r.master != n.Index {
+			return
+		}
 	}
 	shard := n.Index
 	if r.o.Replicas {

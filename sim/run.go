@@ -248,7 +248,8 @@ func newRunner(o Options, tr *trace.Trace, logs, forced bool) (*runner, error) {
 		ClientsPerShard: o.ClientsPerNode, Groups: o.Groups, Keys: o.Keys,
 		Think: o.think(), Timeout: o.Timeout, MaxUnknown: MaxUnknown,
 		MultiPct: o.MultiPct, MSetPct: o.MSetPct,
-		WaitReplicas: waitFor, WaitTimeout: workload.WaitTimeoutFor(o.Timeout),
+		WaitReplicas: waitFor, WaitAOF: forced && o.Fsync == "everysec",
+		WaitTimeout: workload.WaitTimeoutFor(o.Timeout, forced && o.Fsync == "everysec"),
 	})
 	return r, nil
 }

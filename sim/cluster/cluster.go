@@ -136,7 +136,7 @@ func New(l *loop.Loop, net *simnet.Net, src rng.Source, cfg Config) (*Cluster, e
 		}
 		n.FS.Hook = n.hook
 		if n.cfg.ReplicaOf != "" {
-			n.Role, n.Replicated = Replica, true
+			n.Role, n.Replicated, n.Unsynced = Replica, true, true
 		}
 		c.nodes = append(c.nodes, n)
 		if err := n.start(); err != nil {
@@ -180,6 +180,10 @@ type Node struct {
 	// restarts at every full sync (node.OnFullSync), so C5 holds it to
 	// the same promises as a master.
 	Replicated bool
+	// Unsynced: a replica that has not completed a full sync since it
+	// began one (or since it started as a fresh replica); what it holds
+	// may not be its master's history at all.
+	Unsynced bool
 	// Lost is how many logged entries the latest restart did not load,
 	// until the node has applied entries up to where it had been again.
 	Lost   int64
@@ -365,7 +369,7 @@ func (n *Node) onFullSync(done bool) {
 	if n.dying {
 		return // crashed inside the sync: the restart is not checked
 	}
-	n.syncing = !done
+	n.syncing, n.Unsynced = !done, !done
 	if done {
 		n.Lost = 0
 		n.tl.rebase(n.nd.NextOpID()-1, n.nd)

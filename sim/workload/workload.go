@@ -53,6 +53,10 @@ type Config struct {
 	// all of them.
 	WaitReplicas int
 	WaitTimeout  time.Duration
+	// WaitAOF confirms with WAITAOF 1 <WaitReplicas> instead: the write
+	// must be fsynced on the master and every replica (power losses
+	// under appendfsync everysec).
+	WaitAOF bool
 }
 
 // Stats count what the clients did.
@@ -432,6 +436,16 @@ func (w *Workload) Final() {
 			if g.Shard == sh {
 				gs = append(gs, g)
 			}
+		}
+		if w.cfg.WaitReplicas > 0 {
+			// Each confirmation may wait for the replicas' next fsync:
+			// one client per group, so the groups wait side by side.
+			for i, g := range gs {
+				c := &client{w: w, host: "final" + strconv.Itoa(sh+1) + "." + strconv.Itoa(i+1), shard: sh, id: w.hist.NewClient()}
+				w.clients = append(w.clients, c)
+				c.final([]*Group{g})
+			}
+			continue
 		}
 		c := &client{w: w, host: "final" + strconv.Itoa(sh+1), shard: sh, id: w.hist.NewClient()}
 		w.clients = append(w.clients, c)
