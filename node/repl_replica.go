@@ -303,11 +303,19 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	}
 	old := n.dbs
 	n.dbs = fresh
+	// The RDB's aux fields move the op id; until the sync is on disk, the
+	// node's op state stays its own.
+	prevNext, prevEpoch, prevApplied := n.op.nextOpID, n.op.lastEpoch, n.appliedPairs()
+	restore := func() {
+		n.op.nextOpID, n.op.lastEpoch = prevNext, prevEpoch
+		n.setApplied(prevApplied)
+	}
 	n.op.applying = true // nothing expires while loading
 	err := n.loadRDB(bytes.NewReader(l.rdb))
 	n.op.applying = false
 	n.dbs = old
 	if err != nil {
+		restore()
 		return err
 	}
 	if n.op.onFullSync != nil {
@@ -321,14 +329,12 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	// the dataset, ids and history its disk holds (what a restart would
 	// load), and the next attempt starts again.
 	if n.aofOn() {
-		prevNext, prevEpoch, prevApplied := n.op.nextOpID, n.op.lastEpoch, n.appliedPairs()
 		if f.Opdis != nil {
 			n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
 			n.setApplied(f.Opdis.Applied)
 		}
 		if err := n.adoptSnapshot(l.rdb); err != nil {
-			n.op.nextOpID, n.op.lastEpoch = prevNext, prevEpoch
-			n.setApplied(prevApplied)
+			restore()
 			return fmt.Errorf("writing the synced snapshot: %w", err)
 		}
 	}

@@ -285,6 +285,11 @@ func (n *Node) start() error {
 			n.Stats.Purged++
 		case strings.HasPrefix(msg, "Partial resynchronization request from"):
 			n.Stats.SyncPartial++
+		case strings.HasPrefix(msg, "Failed trying to load the MASTER synchronization DB"):
+			// The replica kept the dataset, op ids and history its disk
+			// holds: its next restart is checked again (unless it is
+			// dying: a crash inside the sync may have left either).
+			n.syncing = n.syncing && n.dying
 		case strings.HasPrefix(msg, "MASTER <-> REPLICA sync: Master accepted an AOF continue"):
 			n.Stats.SyncAOF++
 		case strings.HasPrefix(msg, "Full resync requested by replica"),
