@@ -152,6 +152,11 @@ func (n *Node) aofHandOff(c *Client) []byte {
 func (n *Node) aofStreamFailed(c *Client, err error) []byte {
 	r := c.replica
 	n.logf(LogWarning, "AOF partial resynchronization with replica %s failed, forcing a full resync: %v", n.replicaName(c), err)
+	ev := PsyncEvent{Replica: n.replicaName(c), Kind: PsyncEventForceFull, Reason: err.Error()}
+	if a := r.m.aof; a != nil {
+		ev.Request.NextOpID = a.from
+	}
+	n.psyncEvent(ev)
 	n.closeAOFStream(r)
 	r.reader = nil
 	n.repl.syncAOFPartialErr++

@@ -73,7 +73,6 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 		n.setApplied(appliedFromIndex(idx.Applied))
 		if idx.AOF != "" {
 			n.saves.lastSnapshot = idx.RDB
-			n.dropForeignHistory(l, idx)
 		}
 	case len(l.Files()) == 0:
 		if err := n.loadRDBFile(n.cfg.DBFilename, true); err != nil {
@@ -120,6 +119,9 @@ func (n *Node) loadAOF(stop aofbinlog.Stop) error {
 	}
 	n.logf(LogNotice, "AOF loaded: %d entries, next op id %d", entries, n.op.nextOpID)
 	n.aof = aofState{log: l, policy: n.aofPolicy()}
+	if hasIndex {
+		n.dropReplacedHistory(idx)
+	}
 	if err := n.aofSplit(false); err != nil {
 		return err
 	}
@@ -152,7 +154,9 @@ func (n *Node) applyEntry(e wire.Entry) error {
 		n.loader = c
 	}
 	c.db = n.dbs[e.Header.DB]
-	n.noteAppliedEntry(e.Header)
+	if len(e.Commands) > 0 { // a lone header's entry never ran (it comes again whole, or was torn off)
+		n.noteAppliedEntry(e.Header)
+	}
 	n.op.applying = true
 	defer func() { n.op.applying = false }()
 	for _, args := range e.Commands {
@@ -316,43 +320,24 @@ func (n *Node) valueObject(v rdb.Value) *Object {
 	return nil
 }
 
-// dropForeignHistory purges the files before the snapshot's AOF when they
-// hold another history: a full sync replaces the node's history and then
-// purges the older files, and a crash in between leaves them listed. The
-// sign is the entry just before the snapshot: under the same history the
-// files before the snapshot's end with it (a purge removes the oldest
-// first), so if it is missing, or carries another epoch than the
-// snapshot's last (DESIGN §5), an AOF continue from this node would serve
-// the old history.
-func (n *Node) dropForeignHistory(l *aofbinlog.Log, idx aofbinlog.RDBIndex) {
-	id := idx.NextOpID - 1
+// dropReplacedHistory purges the AOF files before the snapshot's when
+// they hold another history: the snapshot came in a full sync, whose
+// adoptSnapshot purges them, but a crash can come first. Left there,
+// OPGET and AOF psync would serve entries this node's dataset never had.
+// They are another history when entry next_opid-1 of rdb.index is not in
+// them with rdb.index's epoch.
+func (n *Node) dropReplacedHistory(idx aofbinlog.RDBIndex) {
+	l := n.aof.log
 	files := l.Files()
 	i := slices.IndexFunc(files, func(f aofbinlog.FileInfo) bool { return f.Name == idx.AOF })
-	if id < 1 || i < 1 || l.MinOpID() > l.LastOpID() {
+	if i <= 0 || idx.LastEpoch == 0 || !slices.ContainsFunc(files[:i], func(f aofbinlog.FileInfo) bool { return f.FirstOpID > 0 }) {
 		return
 	}
-	why := ""
-	if id < l.MinOpID() || id > l.LastOpID() {
-		why = fmt.Sprintf("they lack entry %d", id)
-	} else {
-		rd, err := l.NewReader(id)
-		if err != nil {
-			return
-		}
-		rec, err := rd.Next()
-		rd.Close()
-		switch h := rec.Entry.Header; {
-		case err != nil:
-			return
-		case h.OpID != id:
-			why = fmt.Sprintf("they lack entry %d", id)
-		case h.Version >= 2 && idx.LastEpoch != 0 && h.Epoch != idx.LastEpoch:
-			why = fmt.Sprintf("their entry %d has epoch %d, the snapshot %d", id, h.Epoch, idx.LastEpoch)
-		default:
-			return
-		}
+	h, ok, err := l.HeaderOf(idx.NextOpID - 1)
+	if err != nil || (ok && h.Epoch == idx.LastEpoch) {
+		return
 	}
+	n.logf(LogWarning, "The AOF files before %s hold another history than the snapshot %s (a full sync was cut short): purging them", idx.AOF, idx.RDB)
 	gone, err := l.Purge(files[i-1].Name, 0)
-	n.logf(LogWarning, "AOF files before the snapshot hold another history (%s): purging them", why)
 	n.logPurge(gone, err)
 }

@@ -44,6 +44,8 @@ type replState struct {
 	syncFull, syncPartialOK, syncPartialErr int64
 	// AOF continues accepted, and those given up with forcefullresync.
 	syncAOFPartialOK, syncAOFPartialErr int64
+
+	onPsync func(PsyncEvent) // OnPsync (psync_event.go)
 }
 
 // replicaInfo is what the master keeps about a client that became a

@@ -209,15 +209,19 @@ func psyncCmd(n *Node, c *Client, args [][]byte) {
 	if n.bug("ignore-epoch") {
 		args = n.forgeEpoch(args)
 	}
-	d := psync.Decide(args, capa, n.psyncMaster(c))
+	m := n.psyncMaster(c)
+	d := psync.Decide(args, capa, m)
 	if d.Kind == psync.KindPromote {
 		// A FAILOVER: our master hands over. Promote (REPLICAOF NO ONE),
 		// then serve it as any replica of this history: +CONTINUE.
 		n.logf(LogNotice, "Failover request received for replid %s.", cString(args[1]))
 		n.becomeMaster()
-		m := n.psyncMaster(c)
+		m = n.psyncMaster(c)
 		m.Promoted = true
 		d = psync.Decide(args, capa, m)
+	}
+	if (d.Kind == psync.KindContinue || d.Kind == psync.KindAOFContinue) && n.bug("needless-fullsync") {
+		d = psync.Decision{Kind: psync.KindFullResync, Request: d.Request, Reply: m.FullResyncReply(d.Request), Reason: "simbug needless-fullsync"}
 	}
 	n.serveSync(c, d, capa, false)
 }
@@ -269,6 +273,7 @@ func (n *Node) serveSync(c *Client, d psync.Decision, capa psync.Capa, pre bool)
 	switch d.Kind {
 	case psync.KindRefuse:
 		n.logf(LogNotice, "Replica %s asks for synchronization, refused: %s", n.replicaName(c), d.Reason)
+		n.psyncEvent(PsyncEvent{Replica: n.replicaName(c), Request: d.Request, Sync: pre, Kind: d.Kind.String(), Reason: d.Reason})
 		c.addError(d.Reason)
 		return
 	}
@@ -279,6 +284,7 @@ func (n *Node) serveSync(c *Client, d psync.Decision, capa psync.Capa, pre bool)
 		return
 	}
 	n.logf(LogNotice, "Replica %s asks for synchronization", name)
+	n.psyncEvent(PsyncEvent{Replica: name, Request: d.Request, Sync: pre, Kind: d.Kind.String(), Reason: d.Reason})
 	n.addReplica(c, pre)
 	r := c.replica
 	switch d.Kind {

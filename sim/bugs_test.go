@@ -31,6 +31,11 @@ func TestChecksCatchBugs(t *testing.T) {
 		{"lose-aof-entry", "0.01", nil},
 		// SET replies OK and stores nothing: a later read tells.
 		{"lost-write", "0.002", nil},
+		// A master answers FULLRESYNC where it could continue: C4.
+		{"needless-fullsync", "0.1", []string{"nodes=3", "replicas=true"}},
+		// OPAPPLY applies an entry of its own group: a loop the two-group
+		// check must see.
+		{"opapply-loop", "0.5", []string{"nodes=3", "replicas=false", "groups2=true", "fsync=always", "aof-keep-size=5gb", "purge=0"}},
 		// PSYNC ignores the replica's last epoch: a deposed master resumes
 		// by AOF continue and keeps its divergent tail (C3, C2).
 		{"ignore-epoch", "1", []string{"replicas=true", "nodes=3", "forced-failover=0.5"}},

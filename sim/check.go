@@ -51,7 +51,6 @@ func (r *runner) collectStats() {
 		s.LostEntries += ns.LostEntries
 		s.SyncFull += ns.SyncFull
 		s.SyncPartial += ns.SyncPartial
-		s.SyncAOF += ns.SyncAOF
 		s.DiskFaults += n.FS.Stats().Faults
 	}
 }
@@ -88,8 +87,8 @@ func (r *runner) converged() bool {
 	if m == nil {
 		return false
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		nd := cn.Node()
@@ -120,8 +119,8 @@ func (r *runner) checkConvergence(res *Result) {
 		res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("master %s: %v", m.Name, err)})
 		return
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		nd := cn.Node()
@@ -186,9 +185,7 @@ func readLog(n *cluster.Node) (ids []int64, entries map[int64]logEntry, err erro
 			return nil, nil, err
 		}
 		if len(rec.Entry.Commands) == 0 {
-			// A lone header (a torn tail cut after it): its op id was never
-			// used, and the next entry takes it (DESIGN §3).
-			continue
+			continue // a lone header (its entry was cut short): the op id comes again whole
 		}
 		h := fnv.New64a()
 		h.Write(rec.Raw)
@@ -218,8 +215,8 @@ func (r *runner) checkPrefix(res *Result) {
 	if len(mids) > 0 {
 		mlast = max(mlast, mids[len(mids)-1])
 	}
-	for i, cn := range r.c.Nodes() {
-		if i == r.master {
+	for _, cn := range r.groupNodes(r.master) {
+		if cn.Index == r.master {
 			continue
 		}
 		ids, log, err := readLog(cn)

@@ -182,6 +182,9 @@ func (r *runner) apply(f Fault) {
 // clients, and with replication every other node (the links between
 // master and replicas) and the clients of the one shard.
 func (r *runner) hostsOf(i int) []string {
+	if r.o.Groups2 {
+		return r.groups2Hosts(i)
+	}
 	if !r.o.Replicas {
 		return r.wl.HostsOf(i)
 	}

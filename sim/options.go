@@ -64,6 +64,13 @@ type Options struct {
 	// Chain is REPLICAOF changes per second (with Replicas) that make a
 	// replica follow another replica, or the master again (chain.go).
 	Chain float64
+	// AOF psync (psync_options.go): aof-psync-state no, replica outages
+	// per second, the chance a purge/split/failover/kill/reset races an
+	// AOF continue.
+	AOFPsyncOff bool
+	ReplOutage  float64
+	PsyncRace   float64
+	Groups2     bool // two groups synced both ways (groups2.go)
 
 	// HealRestart makes the heal restart every node that hit a disk
 	// error: opdis refuses writes after an AOF write or fsync error until
@@ -146,6 +153,7 @@ func Draw(seed uint64) Options {
 		o.ForcedFailover = rate(0.3)
 		o.Chain = rate(0.5)
 	}
+	o.drawPsync()
 	return o
 }
 
@@ -225,6 +233,7 @@ var options = []option{
 				return fmt.Errorf("want always, everysec or no")
 			}
 			o.Fsync = v
+			o.Groups2 = o.Groups2 && v == "always" // see groups2Check
 			return nil
 		}},
 	sizeOpt("aof-max-size", "split the AOF at this size", 1, func(o *Options) *int64 { return &o.AOFMaxSize }),
@@ -262,6 +271,7 @@ var options = []option{
 				return fmt.Errorf("want true or false")
 			}
 			o.Replicas = b
+			o.Groups2 = o.Groups2 && !b
 			return nil
 		}},
 	{name: "repl-diskless", help: "repl-diskless-sync: full syncs stream the snapshot",

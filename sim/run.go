@@ -21,6 +21,11 @@
 //     group must answer a read-and-write transaction within Liveness.
 //   - C6 determinism: a run is a pure function of its options; running
 //     it twice gives the same trace hash (CheckDeterminism).
+//   - C4 no needless full sync: every FULLRESYNC a master answers is
+//     judged against a copy of its AOF; one the histories did not need
+//     fails unless a named excuse applies (psync_check.go).
+//   - Two groups (Groups2): both converge to one dataset and nothing
+//     loops through the OPGET/OPAPPLY consumers (groups2.go).
 //
 // Run is one run, Sweep many in parallel.
 package sim
@@ -95,11 +100,12 @@ type Stats struct {
 	Restarts, TornRepairs, DiskFaults            int
 	HealRestarts                                 int
 	Splits, Snapshots, Purged                    int
-	SyncFull, SyncPartial                        int // FULLRESYNC / CONTINUE served
+	SyncFull, SyncPartial                        int        // FULLRESYNC / CONTINUE served
+	Psync                                        PsyncStats // every PSYNC answer, C4 (psync_check.go)
+	Groups2                                      Groups2Stats
 	Failovers, FailoversAborted                  int
 	ForcedFailovers, Chains                      int
 	DivergentTails                               int // forced promotions that left the old master entries the new one lacks
-	SyncAOF                                      int // AOF continues (replica side)
 	Unconfirmed                                  int // replies WAIT did not confirm (forced runs)
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
@@ -131,10 +137,11 @@ func (s *Stats) Add(o Stats) {
 	s.ForcedFailovers += o.ForcedFailovers
 	s.Chains += o.Chains
 	s.DivergentTails += o.DivergentTails
-	s.SyncAOF += o.SyncAOF
 	s.Unconfirmed += o.Unconfirmed
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
+	s.Psync.add(o.Psync)
+	s.Groups2.add(o.Groups2)
 }
 
 // runner is one run in progress.
@@ -157,12 +164,15 @@ type runner struct {
 	foCommitted  bool // REPLICAOF NO ONE sent, reply pending
 	forced       bool // forced failovers: the WAIT rule (forced.go)
 	stats        Stats
+	psy          psyncState  // C4 (psync_check.go)
+	consumers    []*consumer // Groups2 (groups2.go)
 }
 
 // Run runs the options once: the fault phase (Duration of simulated
 // time with the schedule's faults), the heal, the liveness phase, then
 // the checks.
 func Run(o Options, cfg Config) *Result {
+	o.Groups2 = o.Groups2 && o.Nodes >= 2 // one node makes one group
 	sched := cfg.Schedule
 	if sched == nil {
 		sched = DrawSchedule(o)
@@ -184,6 +194,9 @@ func Run(o Options, cfg Config) *Result {
 		r.checkConvergence(&converge) // before recordEnd, whose disk calls can fire an armed crash
 		r.checkPrefix(&converge)
 	}
+	if r.o.Groups2 {
+		r.checkGroups2(&converge)
+	}
 	r.recordEnd()
 
 	for _, v := range r.c.Violations() { // root causes first: a node that cannot load also fails liveness
@@ -193,10 +206,12 @@ func Run(o Options, cfg Config) *Result {
 		res.Failures = append(res.Failures, Failure{"liveness", r.notLive()})
 	}
 	res.Failures = append(res.Failures, converge.Failures...)
+	res.Failures = append(res.Failures, r.psy.failures...)
 	res.History = r.wl.History().Operations()
 	res.Cluster = r.c
 	res.TraceSum, res.Events, res.SimTime = tr.Sum(), tr.Len(), r.l.Now()
 	r.collectStats()
+	r.collectGroups2()
 	if !cfg.NoCheck {
 		start := time.Now()
 		r.check(res, cfg.CheckTimeout)
@@ -207,6 +222,9 @@ func Run(o Options, cfg Config) *Result {
 }
 
 func newRunner(o Options, tr *trace.Trace, logs, forced bool) (*runner, error) {
+	if err := o.groups2Check(); err != nil {
+		return nil, err
+	}
 	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1, forced: forced}
 	r.restart = r.src.Stream("restart")
 	r.net = simnet.New(r.l, r.src.Stream("net"), simnet.LinkConfig{
@@ -223,6 +241,8 @@ func newRunner(o Options, tr *trace.Trace, logs, forced bool) (*runner, error) {
 	r.c = c
 	c.OnDown = r.onDown
 	c.OnUp = r.onUp
+	c.OnPsync = r.onPsync
+	r.psy.rand = r.src.Stream("psync")
 	r.admin = make([]*simclient.Client, o.Nodes)
 	r.armed = make([]time.Duration, o.Nodes)
 	for i := range r.armed {
@@ -238,6 +258,9 @@ func newRunner(o Options, tr *trace.Trace, logs, forced bool) (*runner, error) {
 			}
 			return c.Node(r.master).Addr
 		}
+	}
+	if o.Groups2 {
+		shards, addr = 2, func(g int) string { return c.Node(o.groupMaster(g)).Addr }
 	}
 	waitFor := 0
 	if forced {
@@ -261,6 +284,8 @@ func (r *runner) faultPhase(sched []Fault) {
 			r.l.At(f.At, "fault."+f.Kind.String(), func() { r.apply(f) })
 		}
 	}
+	r.replOutages()
+	r.startGroups2()
 	r.wl.Start()
 	r.l.RunUntil(r.o.Duration)
 }
@@ -283,6 +308,9 @@ func (r *runner) livenessPhase() bool {
 	live := r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
 	if r.o.Replicas {
 		r.l.RunUntilDone(healAt+r.o.Liveness, r.converged)
+	}
+	if r.o.Groups2 {
+		r.l.RunUntilDone(healAt+r.o.Liveness, r.groups2Converged)
 	}
 	return live
 }
@@ -333,9 +361,13 @@ func (o Options) nodeConfig(i int) node.Config {
 	}
 	must("repl-diskless-sync", map[bool]string{true: "yes", false: "no"}[o.ReplDiskless])
 	must("repl-diskless-sync-delay", strconv.Itoa(o.ReplSyncDelay))
+	if o.AOFPsyncOff {
+		must("aof-psync-state", "no")
+	}
 	if o.Replicas && i > 0 {
 		must("replicaof", "n1 "+strconv.Itoa(cluster.Port))
 	}
+	o.groups2Config(i, must)
 	return cfg
 }
 

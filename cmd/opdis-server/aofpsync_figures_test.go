@@ -31,6 +31,7 @@ func TestAOFContinueFigures(t *testing.T) {
 		return def
 	}
 	dMB, nMB := mb("OPDIS_FIGURES_D", 100), mb("OPDIS_FIGURES_N", 10)
+	startTimeout = 10 * time.Minute // a replica restart loads D MB
 	opdisArgs := []string{"--appendonly", "yes", "--aof-max-size", "64mb", "--opget-master-min-slaves", "0", "--repl-diskless-sync", "no"}
 	m := startOpdisIn(t, t.TempDir(), opdisArgs...)
 	fill(t, m.addr, "d", dMB)

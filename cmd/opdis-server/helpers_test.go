@@ -113,6 +113,10 @@ func startRedis(t *testing.T, args ...string) *proc {
 	return startProc(t, path, lead, args)
 }
 
+// startTimeout bounds a server's start-up (its load included); the
+// figures test raises it for gigabyte datasets.
+var startTimeout = 10 * time.Second
+
 func startProc(t *testing.T, path string, lead, args []string) *proc {
 	t.Helper()
 	for attempt := 0; ; attempt++ {
@@ -126,7 +130,7 @@ func startProc(t *testing.T, path string, lead, args []string) *proc {
 			t.Fatal(err)
 		}
 		go func() { p.err = p.cmd.Wait(); close(p.exited) }()
-		if p.waitReady(10 * time.Second) {
+		if p.waitReady(startTimeout) {
 			t.Cleanup(func() {
 				p.stop()
 				if out := p.stderr.String(); strings.Contains(out, "DATA RACE") {

@@ -1,13 +1,13 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"net"
 	"strconv"
 	"strings"
 	"time"
 
+	"opdis/oplogsync"
 	"opdis/wire"
 )
 
@@ -106,67 +106,15 @@ func (c *conn) configInt(name string) (int64, error) {
 	return n, nil
 }
 
-// oplogInfo is what INFO oplog says.
-type oplogInfo struct {
-	nextOpID, minValidOpID int64
-	applied                map[int64]int64 // server id → applied op id
-}
-
-var errNoOplog = errors.New("no INFO oplog section (not an opdis server?)")
-
-func (c *conn) oplogInfo() (oplogInfo, error) {
+// oplogInfo reads INFO oplog.
+func (c *conn) oplogInfo() (oplogsync.Info, error) {
 	v, err := c.ok("INFO", "oplog")
 	if err != nil {
-		return oplogInfo{}, err
+		return oplogsync.Info{}, err
 	}
-	info, err := parseOplogInfo(v.Str)
+	info, err := oplogsync.ParseInfo(v.Str)
 	if err != nil {
 		return info, fmt.Errorf("%s: %w", c.addr, err)
-	}
-	return info, nil
-}
-
-// parseOplogInfo reads the fields opdis-sync needs from INFO oplog.
-func parseOplogInfo(text string) (oplogInfo, error) {
-	info := oplogInfo{applied: map[int64]int64{}}
-	seen := false
-	for _, line := range strings.Split(text, "\r\n") {
-		k, val, ok := strings.Cut(line, ":")
-		if !ok {
-			continue
-		}
-		switch {
-		case k == "next_opid" || k == "min_valid_opid":
-			x, err := strconv.ParseInt(val, 10, 64)
-			if err != nil {
-				return info, fmt.Errorf("INFO oplog %s: %q is not an integer", k, val)
-			}
-			if k == "next_opid" {
-				info.nextOpID, seen = x, true
-			} else {
-				info.minValidOpID = x
-			}
-		case strings.HasPrefix(k, "opapply_source_") && k != "opapply_source_count":
-			// server_id=<sid>,applied_opid=<opid>
-			var sid, op int64
-			for _, f := range strings.Split(val, ",") {
-				name, num, _ := strings.Cut(f, "=")
-				x, err := strconv.ParseInt(num, 10, 64)
-				if err != nil {
-					return info, fmt.Errorf("INFO oplog %s: %q is not server_id=<n>,applied_opid=<n>", k, val)
-				}
-				switch name {
-				case "server_id":
-					sid = x
-				case "applied_opid":
-					op = x
-				}
-			}
-			info.applied[sid] = op
-		}
-	}
-	if !seen {
-		return info, errNoOplog
 	}
 	return info, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"time"
 
+	"opdis/oplogsync"
 	"opdis/wire"
 )
 
@@ -126,14 +127,14 @@ func (l *link) start(src, dst *conn, sid int64) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if op, ok := di.applied[sid]; ok {
-		return op + 1, nil
+	if _, ok := di.Applied[sid]; ok {
+		return oplogsync.Resume(di, oplogsync.Info{}, sid), nil
 	}
 	si, err := src.oplogInfo()
 	if err != nil {
 		return 0, err
 	}
-	return max(si.minValidOpID, 1), nil
+	return oplogsync.Resume(di, si, sid), nil
 }
 
 // opget reads the next entries of the source's own writes.
@@ -186,7 +187,7 @@ func (l *link) apply(apply, dst *conn, sid int64, entries [][]byte) (int64, erro
 	if err != nil {
 		return 0, err
 	}
-	applied := info.applied[sid]
+	applied := info.Applied[sid]
 	l.copied += int64(len(entries))
 	return applied, nil
 }

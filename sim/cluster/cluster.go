@@ -120,6 +120,9 @@ type Cluster struct {
 	OnDown func(n *Node)
 	// OnUp runs after a node restarted and passed (or failed) its checks.
 	OnUp func(n *Node)
+	// OnPsync sees every PSYNC decision a node makes as a master
+	// (node.OnPsync), as it makes it.
+	OnPsync func(n *Node, ev node.PsyncEvent)
 }
 
 // New starts cfg.Nodes nodes (n1, n2, …) on net, each loading its empty
@@ -218,7 +221,6 @@ type NodeStats struct {
 	Kills, PowerLosses, MidOpCrashes, Fatal, Restarts int
 	TornRepairs, Splits, Snapshots, Purged            int   // from the node's log
 	SyncFull, SyncPartial                             int   // syncs this node served as a master (its log)
-	SyncAOF                                           int   // AOF continues this node got as a replica
 	LostEntries                                       int64 // entries logged but not loaded back
 }
 
@@ -290,8 +292,6 @@ func (n *Node) start() error {
 			// holds: its next restart is checked again (unless it is
 			// dying: a crash inside the sync may have left either).
 			n.syncing = n.syncing && n.dying
-		case strings.HasPrefix(msg, "MASTER <-> REPLICA sync: Master accepted an AOF continue"):
-			n.Stats.SyncAOF++
 		case strings.HasPrefix(msg, "Full resync requested by replica"),
 			strings.HasPrefix(msg, "Partial resynchronization not accepted"):
 			n.Stats.SyncFull++
@@ -309,6 +309,11 @@ func (n *Node) start() error {
 	n.afterLoad()
 	nd.OnEntry(n.onEntry)
 	nd.OnFullSync(n.onFullSync)
+	nd.OnPsync(func(ev node.PsyncEvent) {
+		if n.c.OnPsync != nil {
+			n.c.OnPsync(n, ev)
+		}
+	})
 	h, err := nodehost.Start(n.c.loop, n.c.net, n.Addr, nd)
 	if err != nil {
 		return fmt.Errorf("cluster: %s: %w", n.Name, err)
@@ -518,6 +523,10 @@ func (n *Node) Restart() error {
 // DiskFailed reports whether an injected disk fault failed one of the
 // running node's calls (since its last restart).
 func (n *Node) DiskFailed() bool { return n.Up() && n.FS.Stats().Faults > n.faults }
+
+// Dying reports whether a crash armed by CrashAfterOps has fired in the
+// current event: the node's disk calls fail, and it goes down at the end.
+func (n *Node) Dying() bool { return n.dying }
 
 // Down reports whether the node is down (crashed, not yet restarted, or
 // unable to load).

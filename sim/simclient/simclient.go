@@ -63,6 +63,22 @@ func (c *Client) Do(cb Callback, args ...string) {
 	}
 }
 
+// Send writes raw, commands already in RESP (such as the oplog entries
+// OPGET returns, sent on an OPAPPLY connection), and expects one reply
+// per callback, in order.
+func (c *Client) Send(raw []byte, cbs ...Callback) {
+	if c.err != nil {
+		for _, cb := range cbs {
+			cb(wire.Value{}, c.err)
+		}
+		return
+	}
+	c.pending = append(c.pending, cbs...)
+	if err := c.ep.Write(raw); err != nil {
+		c.fail(err)
+	}
+}
+
 // Close closes the connection; commands still waiting fail with
 // simnet.ErrClosed.
 func (c *Client) Close() {

@@ -1,18 +1,18 @@
-package main
+package oplogsync
 
 import (
 	"strings"
 	"testing"
 )
 
-func TestParseOplogInfo(t *testing.T) {
+func TestParseInfo(t *testing.T) {
 	text := "# Oplog\r\ncurrent_opid:41\r\nnext_opid:42\r\nmin_valid_opid:7\r\nopapply_source_count:2\r\n" +
 		"opapply_source_0:server_id=863,applied_opid=5\r\nopapply_source_1:server_id=985,applied_opid=12\r\nopdel_source_count:0\r\n"
-	info, err := parseOplogInfo(text)
+	info, err := ParseInfo(text)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if info.nextOpID != 42 || info.minValidOpID != 7 || len(info.applied) != 2 || info.applied[863] != 5 || info.applied[985] != 12 {
+	if info.NextOpID != 42 || info.MinValidOpID != 7 || len(info.Applied) != 2 || info.Applied[863] != 5 || info.Applied[985] != 12 {
 		t.Fatalf("parsed %+v", info)
 	}
 	for _, bad := range []string{
@@ -21,21 +21,21 @@ func TestParseOplogInfo(t *testing.T) {
 		"next_opid:x\r\n",
 		"next_opid:3\r\nopapply_source_0:server_id=a,applied_opid=1\r\n",
 	} {
-		if _, err := parseOplogInfo(bad); err == nil {
-			t.Errorf("parseOplogInfo(%q) accepted it", bad)
+		if _, err := ParseInfo(bad); err == nil {
+			t.Errorf("ParseInfo(%q) accepted it", bad)
 		} else if !strings.Contains(err.Error(), "oplog") {
-			t.Errorf("parseOplogInfo(%q): unclear error %v", bad, err)
+			t.Errorf("ParseInfo(%q): unclear error %v", bad, err)
 		}
 	}
 }
 
-func FuzzParseOplogInfo(f *testing.F) {
+func FuzzParseInfo(f *testing.F) {
 	f.Add("next_opid:42\r\nmin_valid_opid:1\r\nopapply_source_0:server_id=1,applied_opid=2\r\n")
 	f.Add("opapply_source_0:server_id=,applied_opid\r\n")
 	f.Add("next_opid:-1\r\n:\r\n")
 	f.Fuzz(func(t *testing.T, text string) {
-		info, err := parseOplogInfo(text)
-		if err == nil && info.applied == nil {
+		info, err := ParseInfo(text)
+		if err == nil && info.Applied == nil {
 			t.Fatal("no applied map")
 		}
 	})

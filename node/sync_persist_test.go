@@ -1,0 +1,139 @@
+package node
+
+import (
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"opdis/aofbinlog"
+	"opdis/sim/simfs"
+	"opdis/wire"
+)
+
+// An applied entry cut short by a crash leaves its header alone at the end
+// of the log: the restart must not count it in the applied-opid
+// dictionary, or a consumer resuming from there skips the lost entry.
+func TestLoneHeaderDoesNotAdvanceApplied(t *testing.T) {
+	tc := newCluster(t)
+	src := tc.add("src", "server-id", "863", "opget-master-min-slaves", "0")
+	dst := tc.add("dst", "server-id", "985", "opget-master-min-slaves", "0")
+	sid := src.connect()
+	src.do(sid, "SET", "a", "1")
+	src.do(sid, "SET", "b", "2")
+	_, es := opget(t, src, sid, "1", "COUNT", "10")
+	ap := dst.connect()
+	dst.do(ap, "OPAPPLY")
+	dst.send(ap, es[0]+es[1])
+	if got := infoField(dst.tnode, dst.connect(), "oplog", "opapply_source_0"); got != "server_id=863,applied_opid=2" {
+		t.Fatalf("before the crash: %q", got)
+	}
+	last := readLog(t, dst, 2)[0].raw
+	_, hdr, err := wire.ParseCommand([]byte(last), wire.Limits{MaxBulkLen: 1 << 20})
+	if err != nil || hdr == 0 || hdr >= len(last) {
+		t.Fatalf("the entry's opinfo: %d bytes, %v", hdr, err)
+	}
+	tc.stop(dst)
+	// The crash: the last entry's commands never reached the disk.
+	files := dst.fs
+	name := ""
+	names, _ := files.List()
+	for _, n := range names {
+		if data, _ := files.ReadFile(n); strings.HasSuffix(string(data), last) {
+			name = n
+		}
+	}
+	if name == "" {
+		t.Fatal("no AOF file ends with the last entry")
+	}
+	data, _ := files.ReadFile(name)
+	files.WriteFile(name, data[:len(data)-len(last)+hdr])
+	tc.restart(dst)
+	id := dst.connect()
+	if got := infoField(dst.tnode, id, "oplog", "opapply_source_0"); got != "server_id=863,applied_opid=1" {
+		t.Fatalf("after the restart: %q, want applied_opid=1 (entry 2 was lost)", got)
+	}
+	if got := dst.do(id, "GET", "b"); !got.Null {
+		t.Fatalf("GET b after the restart: %s", got)
+	}
+}
+
+// A full sync that a crash cut short between writing rdb.index and purging
+// the old history leaves AOF files before the snapshot's that are not this
+// dataset's past (their entry next_opid-1 has another epoch): the restart
+// purges them, so OPGET and AOF psync cannot serve them. Files that are
+// the snapshot's own past stay.
+func TestLoadPurgesReplacedHistory(t *testing.T) {
+	tc := newCluster(t)
+	n := tc.add("n", "opget-master-min-slaves", "0")
+	id := n.connect()
+	for _, k := range []string{"a", "b", "c"} {
+		n.do(id, "SET", k, k)
+	}
+	n.do(id, "BGSAVE")
+	tc.settle(time.Second)
+	n.do(id, "SET", "d", "d")
+
+	tc.stop(n)
+	tc.restart(n)
+	id = n.connect()
+	if next, es := opget(t, n, id, "1"); next != 5 || len(es) != 4 {
+		t.Fatalf("the snapshot's own past: OPGET 1 = %d, %d entries", next, len(es))
+	}
+
+	tc.stop(n)
+	l, err := aofbinlog.Open(n.fs, aofbinlog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, ok := l.RDBIndex()
+	if !ok || idx.NextOpID != 4 {
+		t.Fatalf("rdb.index %+v", idx)
+	}
+	idx.LastEpoch++ // as if the snapshot came in a full sync from another history
+	if err := l.WriteRDBIndex(idx); err != nil {
+		t.Fatal(err)
+	}
+	l.Close()
+	tc.restart(n)
+	id = n.connect()
+	if got := n.do(id, "OPGET", "1"); got.Kind != wire.Error {
+		t.Fatalf("OPGET 1 after the restart: %s, want an error (purged)", got)
+	}
+	if next, es := opget(t, n, id, "4"); next != 5 || len(es) != 1 {
+		t.Fatalf("OPGET 4 = %d, %d entries", next, len(es))
+	}
+	if got := n.do(id, "MGET", "a", "d").String(); got != `["a", "d"]` {
+		t.Fatalf("MGET a d: %s", got)
+	}
+}
+
+// A replica whose synced snapshot cannot be written (here the directory
+// fsync fails) keeps the master's dataset in memory but its old snapshot
+// on disk: its next PSYNC must be a full one, not a CONTINUE that would
+// log the stream after the old snapshot (a restart would then lose
+// everything before it).
+func TestReplicaSnapshotWriteFailureResyncsFully(t *testing.T) {
+	tc := newCluster(t)
+	m := tc.add("m")
+	id := m.connect()
+	for _, k := range []string{"a", "b", "c"} {
+		m.do(id, "SET", k, k)
+	}
+	r := tc.add("r")
+	r.fs.Inject(simfs.Fault{Op: simfs.OpSyncDir, Count: 1, Err: syscall.EIO})
+	tc.replicaof(r, m)
+	tc.settle(3 * time.Second)
+	if got := m.stat("stats", "sync_full"); got != "2" {
+		t.Fatalf("sync_full %s, want 2 (the second after the replica failed to keep the first); sync_partial_ok %s",
+			got, m.stat("stats", "sync_partial_ok"))
+	}
+	m.do(id, "SET", "d", "d")
+	tc.settle(time.Second)
+	converged(t, m, r, 0)
+	tc.stop(r)
+	tc.restart(r)
+	if got := r.do(r.connect(), "MGET", "a", "d").String(); got != `["a", "d"]` {
+		t.Fatalf("after the replica's restart MGET a d: %s", got)
+	}
+}
