@@ -10,4 +10,6 @@ package node
 //	lost-write        SET replies OK without storing the value
 //	needless-fullsync a PSYNC that could continue gets FULLRESYNC
 //	opapply-loop      OPAPPLY applies an entry of this group's own server-id
+//	ignore-epoch      PSYNC ignores the replica's last_epoch (an AOF continue across a divergent history)
+//	wait-lies         WAIT answers that every replica asked for acknowledged, at once
 func (n *Node) bug(site string) bool { return n.env.Bug != nil && n.env.Bug(site) }

@@ -41,7 +41,7 @@ type Client struct {
 
 	noEvict bool // CLIENT NO-EVICT ON (shown as flag e by CLIENT LIST)
 
-	woff  int64 // master_repl_offset after this client's last write (WAIT)
+	woff  int64 // master_repl_offset after this client's last command (WAIT), as Redis
 	wopid int64 // the op id of this client's last write (WAITAOF's local fsync)
 
 	replica *replicaInfo // non-nil once the client is a replica (repl.go)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"opdis/psync"
 )
 
 // Flags describe a command, as COMMAND INFO shows them.
@@ -205,9 +207,9 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	if n.callDepth == 0 {
 		if len(n.op.cmds) > 0 {
 			n.flushOplog() // what the command changed becomes one entry
-			c.woff = n.repl.ids.MasterReplOffset
 			c.wopid = n.op.nextOpID - 1
 		}
+		c.woff = n.clientOffset()
 		n.callMsSet = false
 	}
 	cmd.Calls++
@@ -277,4 +279,17 @@ func unknownSubcommand(c *Client, args [][]byte) {
 // (subcommands: name is e.g. "config|get").
 func wrongArity(c *Client, name string) {
 	c.addError(fmt.Sprintf("ERR wrong number of arguments for '%s' command", name))
+}
+
+// clientOffset is the replication offset a client's WAIT waits for after
+// its command: set after every command, reads included, as Redis's
+// processCommand does, so a WAIT after a read covers the state it saw. A
+// GETACK a WAIT just fed is left out: Redis sends it only in beforeSleep,
+// after the commands pipelined behind the WAIT.
+func (n *Node) clientOffset() int64 {
+	off := n.repl.ids.MasterReplOffset
+	if n.repl.m.getAckEnd == off+1 {
+		off -= int64(len(psync.GetAck))
+	}
+	return off
 }

@@ -44,6 +44,8 @@ type oplog struct {
 
 	// OnEntry, when set, sees every entry as it is logged.
 	onEntry func(entry []byte, h wire.Header)
+	// onFullSync, when set, sees a replica replace its dataset (repl_replica.go).
+	onFullSync func(done bool)
 }
 
 var (
@@ -142,8 +144,17 @@ func (n *Node) logEntry(entry []byte, h wire.Header) {
 }
 
 // OnEntry sets a hook that sees every oplog entry as it is logged (the
-// simulator's checks, tests). The bytes are only valid during the call.
+// simulator's checks, tests): the node's own, and those a replica applies
+// from an opdis master and appends to its AOF verbatim. The bytes are only
+// valid during the call.
 func (n *Node) OnEntry(fn func(entry []byte, h wire.Header)) { n.op.onEntry = fn }
+
+// OnFullSync sets a hook that sees a replica replace its dataset with its
+// master's snapshot: done false just before the old dataset and its files
+// start to go, done true once the new one is in memory and on disk, at op
+// id NextOpID()-1 (the simulator's durability oracle restarts its history
+// of the node there).
+func (n *Node) OnFullSync(fn func(done bool)) { n.op.onFullSync = fn }
 
 // NextOpID returns the op id the next entry will get.
 func (n *Node) NextOpID() int64 { return n.op.nextOpID }

@@ -303,23 +303,47 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	}
 	old := n.dbs
 	n.dbs = fresh
+	// The RDB's aux fields move the op id; until the sync is on disk, the
+	// node's op state stays its own.
+	prevNext, prevEpoch, prevApplied := n.op.nextOpID, n.op.lastEpoch, n.appliedPairs()
+	restore := func() {
+		n.op.nextOpID, n.op.lastEpoch = prevNext, prevEpoch
+		n.setApplied(prevApplied)
+	}
 	n.op.applying = true // nothing expires while loading
 	err := n.loadRDB(bytes.NewReader(l.rdb))
 	n.op.applying = false
 	n.dbs = old
 	if err != nil {
+		restore()
 		return err
+	}
+	if n.op.onFullSync != nil {
+		n.op.onFullSync(false)
 	}
 	// A snapshot in progress walks the dataset being replaced: drop it
 	// (Redis kills its child before loading a sync).
 	n.abortSnapshot("the dataset was replaced by a full sync from the master")
+	f := l.full
+	// The synced dataset goes to disk first: if it cannot, the node keeps
+	// the dataset, ids and history its disk holds (what a restart would
+	// load), and the next attempt starts again.
+	if n.aofOn() {
+		if f.Opdis != nil {
+			n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
+			n.setApplied(f.Opdis.Applied)
+		}
+		if err := n.adoptSnapshot(l.rdb); err != nil {
+			restore()
+			return fmt.Errorf("writing the synced snapshot: %w", err)
+		}
+	}
 	for i, db := range n.dbs {
 		*db = *fresh[i] // clients keep their *DB
 	}
 	n.touchAll(-1)
 	n.dirty++
 	n.dropReplicas() // their backlog readers belong to the replaced history
-	f := l.full
 	n.repl.ids.FullSynced(f.ReplID, f.Offset)
 	n.repl.streamDB = 0  // the master SELECTs again after a full sync
 	n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
@@ -328,14 +352,8 @@ func (n *Node) loadFullSync(l *masterLink) error {
 		n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
 		n.setApplied(f.Opdis.Applied)
 	}
-	if n.aofOn() {
-		if err := n.adoptSnapshot(l.rdb); err != nil {
-			// Memory holds the master's dataset, the disk still the old
-			// snapshot: no entry may be logged after it (a restart would
-			// load them onto the old dataset), so the next sync is full.
-			n.repl.forceFull = true
-			return fmt.Errorf("writing the synced snapshot: %w", err)
-		}
+	if n.op.onFullSync != nil {
+		n.op.onFullSync(true)
 	}
 	n.logf(LogNotice, "MASTER <-> REPLICA sync: Finished with success (%d keys)", n.saves.loadedKeys)
 	l.rdb = nil
@@ -460,6 +478,9 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 		}
 		if e.Header.Version >= 2 {
 			n.op.lastEpoch = e.Header.Epoch
+		}
+		if n.op.onEntry != nil {
+			n.op.onEntry(raw, e.Header)
 		}
 		return size, nil
 	}

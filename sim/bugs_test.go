@@ -36,6 +36,12 @@ func TestChecksCatchBugs(t *testing.T) {
 		// OPAPPLY applies an entry of its own group: a loop the two-group
 		// check must see.
 		{"opapply-loop", "0.5", []string{"nodes=3", "replicas=false", "groups2=true", "fsync=always", "aof-keep-size=5gb", "purge=0"}},
+		// PSYNC ignores the replica's last epoch: a deposed master resumes
+		// by AOF continue and keeps its divergent tail (C3, C2).
+		{"ignore-epoch", "1", []string{"replicas=true", "nodes=3", "forced-failover=0.5"}},
+		// WAIT claims every replica acknowledged: in forced runs writes
+		// the promoted replica never got count as definite (C1).
+		{"wait-lies", "1", []string{"replicas=true", "nodes=3", "forced-failover=0.5"}},
 	} {
 		t.Run(bug.site, func(t *testing.T) {
 			overrides := append(bug.overrides, "bug="+bug.site, "bug-rate="+bug.rate)

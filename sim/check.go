@@ -36,6 +36,7 @@ func (r *runner) collectStats() {
 	s := &r.stats
 	ws := r.wl.Stats
 	s.Ops, s.OK, s.Unknown, s.Dropped, s.Timeouts, s.Retired = ws.Sent, ws.OK, ws.Unknown, ws.Dropped, ws.Timeouts, ws.Retired
+	s.Unconfirmed = ws.Unconfirmed
 	for _, n := range r.c.Nodes() {
 		ns := n.Stats
 		s.Kills += ns.Kills
@@ -79,6 +80,9 @@ func (r *runner) check(res *Result, timeout time.Duration) {
 // converged reports whether every replica is up, linked to the master
 // and at the master's next op id (the C2 check then compares datasets).
 func (r *runner) converged() bool {
+	if r.master < 0 {
+		return false // a promotion is still in flight
+	}
 	m := r.c.Node(r.master).Node()
 	if m == nil {
 		return false
@@ -101,6 +105,10 @@ func (r *runner) converged() bool {
 // checkConvergence is C2: after the heal every node holds the master's
 // dataset and the same next op id.
 func (r *runner) checkConvergence(res *Result) {
+	if r.master < 0 {
+		res.Failures = append(res.Failures, Failure{"C2", "no master after the heal: a promotion never answered"})
+		return
+	}
 	m := r.c.Node(r.master)
 	if m.Node() == nil {
 		res.Failures = append(res.Failures, Failure{"C2", fmt.Sprintf("the master %s is down after the heal", m.Name)})
@@ -191,6 +199,9 @@ func readLog(n *cluster.Node) (ids []int64, entries map[int64]logEntry, err erro
 // op ids increasing, none past the master's last, and every entry both
 // logs still hold is the same bytes (so the same epoch).
 func (r *runner) checkPrefix(res *Result) {
+	if r.master < 0 {
+		return // checkConvergence reported it
+	}
 	m := r.c.Node(r.master)
 	mids, mlog, err := readLog(m)
 	if err != nil {

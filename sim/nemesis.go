@@ -40,6 +40,7 @@ func (r *runner) onDown(n *cluster.Node) {
 		d = 0
 	}
 	r.l.After(d, "node.restart", func() { n.Restart() })
+	r.onMasterCrash(n.Index)
 }
 
 // onUp records, where the fsync policy allows acknowledged writes to be
@@ -47,6 +48,19 @@ func (r *runner) onDown(n *cluster.Node) {
 func (r *runner) onUp(n *cluster.Node) {
 	if r.o.Fsync == "always" || n.Node() == nil {
 		return
+	}
+	if r.forced {
+		// A restore would make the unconfirmed writes the node holds
+		// definite, though the next promotion may drop them: a master
+		// that came back without entries it had is failed over instead
+		// (its replicas may hold what it lost), and restored only when
+		// there is no one to promote.
+		if n.Lost == 0 || n.Index != r.master {
+			return
+		}
+		if r.forcedPromote(n.Index); r.master != n.Index {
+			return
+		}
 	}
 	shard := n.Index
 	if r.o.Replicas {
@@ -107,15 +121,16 @@ func (r *runner) apply(f Fault) {
 		if n.Up() {
 			kind := cluster.Kill
 			if f.Kind == PowerLoss {
-				kind = cluster.PowerLoss
+				kind = r.powerLoss()
 			}
 			n.Crash(kind)
 			r.l.After(f.Dur, "node.restart", func() { n.Restart() })
+			r.onMasterCrash(f.Node)
 		}
 	case MidOpCrash:
 		kind := cluster.Kill
 		if f.Mode == 1 {
-			kind = cluster.PowerLoss
+			kind = r.powerLoss()
 		}
 		if n.Up() {
 			n.CrashAfterOps(int(f.Arg), kind)
@@ -123,6 +138,11 @@ func (r *runner) apply(f Fault) {
 		}
 	case Partition:
 		r.partition(n.Name, hosts, f)
+		if r.forced && f.Node == r.master && f.Peer < 0 && f.Mode < 2 {
+			// The master is cut from everyone: the controller fails it
+			// over once it notices.
+			r.masterLost(f.Node, NoticeDelay)
+		}
 	case Clog:
 		for _, h := range hosts {
 			r.net.ClogBoth(n.Name, h, f.Dur)
@@ -147,6 +167,10 @@ func (r *runner) apply(f Fault) {
 		r.adminDo(f.Node, "AOFFLUSH")
 	case Failover:
 		r.failover()
+	case ForcedFailover:
+		r.forcedFailover(f)
+	case Chain:
+		r.chain(f.Node, int(f.Arg))
 	case PurgeAOF:
 		if nd := n.Node(); nd != nil {
 			r.adminDo(f.Node, "PURGEAOFTO", strconv.FormatInt(max(1, nd.NextOpID()-f.Arg), 10))

@@ -57,6 +57,13 @@ type Options struct {
 	ReplDiskless  bool
 	ReplSyncDelay int
 	Failover      float64 // graceful failovers per second (with Replicas)
+	// ForcedFailover is forced failovers per second (with Replicas): the
+	// master is killed or cut off and its most advanced replica promoted
+	// at once (forced.go). Such a run checks C1 under the WAIT rule.
+	ForcedFailover float64
+	// Chain is REPLICAOF changes per second (with Replicas) that make a
+	// replica follow another replica, or the master again (chain.go).
+	Chain float64
 	// AOF psync (psync_options.go): aof-psync-state no, replica outages
 	// per second, the chance a purge/split/failover/kill/reset races an
 	// AOF continue.
@@ -141,6 +148,10 @@ func Draw(seed uint64) Options {
 	o.ReplSyncDelay = r.IntN(3)
 	if o.Replicas {
 		o.Failover = rate(0.5)
+	}
+	if o.Replicas { // drawn last: the draws above stay what they were
+		o.ForcedFailover = rate(0.3)
+		o.Chain = rate(0.5)
 	}
 	o.drawPsync()
 	return o
@@ -275,11 +286,13 @@ var options = []option{
 		}},
 	intOpt("repl-sync-delay", "repl-diskless-sync-delay, seconds", 0, 60, func(o *Options) *int { return &o.ReplSyncDelay }),
 	rateOpt("failover", "graceful failovers per second (with replicas)", func(o *Options) *float64 { return &o.Failover }),
+	rateOpt("chain", "REPLICAOF changes per second that chain a replica behind another (with replicas; not in forced runs)", func(o *Options) *float64 { return &o.Chain }),
+	rateOpt("forced-failover", "forced failovers per second (with replicas): kill or cut off the master, promote its most advanced replica", func(o *Options) *float64 { return &o.ForcedFailover }),
 	sizeOpt("repl-backlog", "repl-backlog-size (at least 16kb)", 16<<10, func(o *Options) *int64 { return &o.ReplBacklog }),
 	rateOpt("snapshot", "BGSAVE per second", func(o *Options) *float64 { return &o.Snapshot }),
 	rateOpt("aofflush", "AOFFLUSH per second", func(o *Options) *float64 { return &o.AOFFlush }),
 	rateOpt("purge", "PURGEAOFTO per second", func(o *Options) *float64 { return &o.PurgeAOF }),
-	{name: "bug", help: "deliberate node fault site (simbugs builds): ack-before-fsync, lose-aof-entry, lost-write",
+	{name: "bug", help: "deliberate node fault site (simbugs builds): ack-before-fsync, lose-aof-entry, lost-write, ignore-epoch, wait-lies",
 		get: func(o *Options) string { return o.Bug },
 		set: func(o *Options, v string) error {
 			if v != "" && !BugsCompiled {

@@ -6,9 +6,14 @@
 //
 //   - C1 linearizability: the history, per key group, with porcupine
 //     (model.Check); a porcupine timeout counts as a failure to verify.
-//   - C5 durability: after every restart the loaded dataset is exactly the
-//     node's in-memory state after some op id, and that op id covers
-//     everything the fsync policy promised (sim/cluster). Under
+//     In runs with forced failovers (forced.go) a reply counts only once
+//     a WAIT for every replica confirmed it (workload/confirm.go).
+//   - C2 convergence and C3 prefix, with replicas (check.go), after
+//     graceful and forced failovers and chains (chain.go).
+//   - C5 durability, on every node, replicas included: after every
+//     restart the loaded dataset is exactly the node's in-memory state
+//     after some op id, and that op id covers everything the fsync
+//     policy promised (sim/cluster). Under
 //     appendfsync always a crash is just another event in the linearized
 //     history; under everysec and no, the history records the restarted
 //     node's state (model.Restore) and C1 is checked from there.
@@ -99,6 +104,9 @@ type Stats struct {
 	Psync                                        PsyncStats // every PSYNC answer, C4 (psync_check.go)
 	Groups2                                      Groups2Stats
 	Failovers, FailoversAborted                  int
+	ForcedFailovers, Chains                      int
+	DivergentTails                               int // forced promotions that left the old master entries the new one lacks
+	Unconfirmed                                  int // replies WAIT did not confirm (forced runs)
 	LostEntries                                  int64
 	CheckTime                                    time.Duration
 }
@@ -126,6 +134,10 @@ func (s *Stats) Add(o Stats) {
 	s.SyncPartial += o.SyncPartial
 	s.Failovers += o.Failovers
 	s.FailoversAborted += o.FailoversAborted
+	s.ForcedFailovers += o.ForcedFailovers
+	s.Chains += o.Chains
+	s.DivergentTails += o.DivergentTails
+	s.Unconfirmed += o.Unconfirmed
 	s.LostEntries += o.LostEntries
 	s.CheckTime += o.CheckTime
 	s.Psync.add(o.Psync)
@@ -150,6 +162,7 @@ type runner struct {
 	foFrom, foTo int
 	foStart      time.Duration
 	foCommitted  bool // REPLICAOF NO ONE sent, reply pending
+	forced       bool // forced failovers: the WAIT rule (forced.go)
 	stats        Stats
 	psy          psyncState  // C4 (psync_check.go)
 	consumers    []*consumer // Groups2 (groups2.go)
@@ -169,7 +182,7 @@ func Run(o Options, cfg Config) *Result {
 	if tr == nil {
 		tr = trace.New(trace.Options{})
 	}
-	r, err := newRunner(o, tr, cfg.Logs)
+	r, err := newRunner(o, tr, cfg.Logs, forcedRun(o, sched))
 	if err != nil {
 		res.Failures = append(res.Failures, Failure{"setup", err.Error()})
 		return res
@@ -208,11 +221,11 @@ func Run(o Options, cfg Config) *Result {
 	return res
 }
 
-func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
+func newRunner(o Options, tr *trace.Trace, logs, forced bool) (*runner, error) {
 	if err := o.groups2Check(); err != nil {
 		return nil, err
 	}
-	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1}
+	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1, forced: forced}
 	r.restart = r.src.Stream("restart")
 	r.net = simnet.New(r.l, r.src.Stream("net"), simnet.LinkConfig{
 		Latency:    simnet.Dist{Min: o.LatencyMin, Mean: o.LatencyMean, Max: o.LatencyMin + 50*time.Millisecond},
@@ -249,11 +262,17 @@ func newRunner(o Options, tr *trace.Trace, logs bool) (*runner, error) {
 	if o.Groups2 {
 		shards, addr = 2, func(g int) string { return c.Node(o.groupMaster(g)).Addr }
 	}
+	waitFor := 0
+	if forced {
+		waitFor = o.Nodes - 1 // every replica
+	}
 	r.wl = workload.New(r.l, r.net, r.src.Stream("workload"), workload.Config{
 		Shards: shards, Addr: addr,
 		ClientsPerShard: o.ClientsPerNode, Groups: o.Groups, Keys: o.Keys,
 		Think: o.think(), Timeout: o.Timeout, MaxUnknown: MaxUnknown,
 		MultiPct: o.MultiPct, MSetPct: o.MSetPct,
+		WaitReplicas: waitFor, WaitAOF: forced && o.Fsync == "everysec",
+		WaitTimeout: workload.WaitTimeoutFor(o.Timeout, forced && o.Fsync == "everysec"),
 	})
 	return r, nil
 }
@@ -279,6 +298,12 @@ func (r *runner) livenessPhase() bool {
 	healAt := r.l.Now()
 	r.wl.Stop()
 	r.l.RunUntilDone(healAt+r.o.Liveness, r.wl.Idle)
+	if r.forced {
+		// The final transactions count only once every replica confirmed
+		// them: send them when the replicas are back, or each WAIT that
+		// falls short leaves one more write open forever for porcupine.
+		r.l.RunUntilDone(healAt+r.o.Liveness, r.converged)
+	}
 	r.wl.Final()
 	live := r.l.RunUntilDone(healAt+r.o.Liveness, func() bool { return len(r.wl.Unfinished()) == 0 })
 	if r.o.Replicas {

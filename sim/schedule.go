@@ -17,24 +17,26 @@ import (
 type Kind uint8
 
 const (
-	Kill       Kind = iota // process crash, restart after Dur
-	PowerLoss              // power loss, restart after Dur
-	MidOpCrash             // crash at the Arg-th next disk call (Mode 1: power loss), restart after Dur
-	Partition              // cut a node from a client (Peer) or from everyone (Peer -1) for Dur
-	Clog                   // delay the links between a node and a client (or all) for Dur
-	Reset                  // reset a node's connections (to one client, or all)
-	DiskFault              // fail the next Arg disk calls of a kind (Mode: see diskFaults)
-	ClockJump              // step the node's wall clock by Arg ms
-	ClockDrift             // make the node's clock drift by Arg ppm
-	Snapshot               // BGSAVE
-	AOFFlush               // AOFFLUSH: split the AOF now
-	PurgeAOF               // PURGEAOFTO next_opid - Arg
-	Failover               // graceful failover to the most advanced replica (Node unused)
+	Kill           Kind = iota // process crash, restart after Dur
+	PowerLoss                  // power loss, restart after Dur
+	MidOpCrash                 // crash at the Arg-th next disk call (Mode 1: power loss), restart after Dur
+	Partition                  // cut a node from a client (Peer) or from everyone (Peer -1) for Dur
+	Clog                       // delay the links between a node and a client (or all) for Dur
+	Reset                      // reset a node's connections (to one client, or all)
+	DiskFault                  // fail the next Arg disk calls of a kind (Mode: see diskFaults)
+	ClockJump                  // step the node's wall clock by Arg ms
+	ClockDrift                 // make the node's clock drift by Arg ppm
+	Snapshot                   // BGSAVE
+	AOFFlush                   // AOFFLUSH: split the AOF now
+	PurgeAOF                   // PURGEAOFTO next_opid - Arg
+	Failover                   // graceful failover to the most advanced replica (Node unused)
+	ForcedFailover             // kill or cut off the master (Mode, see forcedModes), promote after Arg ms; restart or heal after Dur (Node unused)
+	Chain                      // REPLICAOF: replica Node follows node Arg (another replica: a chain; the master: back in line)
 	numKinds
 )
 
 var kindNames = [...]string{"kill", "power-loss", "midop-crash", "partition", "clog", "reset", "disk-fault",
-	"clock-jump", "clock-drift", "snapshot", "aofflush", "purge", "failover"}
+	"clock-jump", "clock-drift", "snapshot", "aofflush", "purge", "failover", "forced-failover", "chain"}
 
 func (k Kind) String() string {
 	if int(k) < len(kindNames) {
@@ -84,6 +86,10 @@ func (f Fault) String() string {
 		s += fmt.Sprintf(" to %d ppm", f.Arg)
 	case PurgeAOF:
 		s += fmt.Sprintf(" to next_opid-%d", f.Arg)
+	case Chain:
+		s += fmt.Sprintf(" replicates n%d", f.Arg+1)
+	case ForcedFailover:
+		s = fmt.Sprintf("@%v %s: %s the master, promote after %dms, back after %v", f.At, f.Kind, forcedModes[f.Mode%len(forcedModes)], f.Arg, f.Dur)
 	}
 	return s
 }
@@ -121,6 +127,10 @@ func DrawSchedule(o Options) []Fault {
 				f.Arg = r.Int64N(1001) - 500
 			case PurgeAOF:
 				f.Arg = r.Int64N(200)
+			case ForcedFailover:
+				f.Mode, f.Arg, f.Dur = r.IntN(len(forcedModes)), r.Int64N(500), max(restart, hold)
+			case Chain:
+				f.Arg = r.Int64N(int64(o.Nodes))
 			}
 			fs = append(fs, f)
 		}
@@ -139,6 +149,8 @@ func DrawSchedule(o Options) []Fault {
 	add(PurgeAOF, o.PurgeAOF)
 	if o.Replicas {
 		add(Failover, o.Failover)
+		add(ForcedFailover, o.ForcedFailover)
+		add(Chain, o.Chain)
 	}
 	slices.SortStableFunc(fs, func(a, b Fault) int { return cmp.Compare(a.At, b.At) })
 	return fs

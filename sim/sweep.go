@@ -123,14 +123,15 @@ func Sweep(sc SweepConfig) (*SweepResult, error) {
 // order reports list them.
 var CoverageNames = []string{"kill", "power loss", "crash inside a disk call", "fatal AOF error",
 	"torn tail repaired", "disk fault", "logged entries lost to a crash", "snapshot", "AOF file purged",
-	"unknown outcome", "group retired", "heal restart", "AOFCONTINUE"}
+	"unknown outcome", "group retired", "heal restart", "AOFCONTINUE", "graceful failover", "forced failover",
+	"full resync", "WAIT unconfirmed"}
 
 // cover counts the seeds that reached each rare path: a sweep in which
 // one stays at zero is not testing what it claims to.
 func (sr *SweepResult) cover(s Stats) {
 	for i, n := range []int{s.Kills, s.PowerLosses, s.MidOpCrashes, s.Fatal, s.TornRepairs, s.DiskFaults,
 		int(s.LostEntries), s.Snapshots, s.Purged, s.Unknown, s.Retired, s.HealRestarts,
-		s.Psync.AOFContinue} {
+		s.Psync.AOFContinue, s.Failovers, s.ForcedFailovers, s.SyncFull, s.Unconfirmed} {
 		if n > 0 {
 			sr.Coverage[CoverageNames[i]]++
 		}

@@ -4,8 +4,9 @@
 // disk calls) and restarts from what its disk kept.
 //
 // The cluster also keeps the durability oracle (DESIGN §7, C5): it
-// records, for every oplog entry a node logs, the values the entry left in
-// memory, and when a node comes back it checks that the dataset it loaded
+// records, for every oplog entry a node logs (a replica: applies from its
+// master; a full sync restarts the record at the loaded dataset), the
+// values the entry left in memory, and when a node comes back it checks that the dataset it loaded
 // is exactly the in-memory state after some op id L, and that L covers
 // every entry the fsync policy promised to keep (everything acknowledged
 // under appendfsync always, or after a kill; everything older than the
@@ -138,7 +139,7 @@ func New(l *loop.Loop, net *simnet.Net, src rng.Source, cfg Config) (*Cluster, e
 		}
 		n.FS.Hook = n.hook
 		if n.cfg.ReplicaOf != "" {
-			n.Role, n.Replicated = Replica, true
+			n.Role, n.Replicated, n.Unsynced = Replica, true, true
 		}
 		c.nodes = append(c.nodes, n)
 		if err := n.start(); err != nil {
@@ -177,14 +178,25 @@ type Node struct {
 	FS         *simfs.FS
 	Clock      *simclock.Clock
 	Role       Role
-	// Replicated: the node has been a replica in this run. Entries it
-	// applied from a master and datasets it loaded by full sync reach no
-	// hook (node.OnEntry sees only entries the node logs itself), so the
-	// durability oracle has no timeline for it and C5 is not checked.
+	// Replicated: the node has been a replica in this run. Its timeline
+	// holds the entries it applied from its masters (node.OnEntry) and
+	// restarts at every full sync (node.OnFullSync), so C5 holds it to
+	// the same promises as a master.
 	Replicated bool
-	sub        rng.Source
-	crashRand  *rand.Rand
-	cfg        node.Config
+	// Unsynced: a replica that has not completed a full sync since it
+	// began one (or since it started as a fresh replica); what it holds
+	// may not be its master's history at all.
+	Unsynced bool
+	// Lost is how many logged entries the latest restart did not load,
+	// until the node has applied entries up to where it had been again.
+	Lost   int64
+	lostTo int64
+	// syncing: a full sync is replacing the dataset and its files; a
+	// crash now may load either history, so that restart is not checked.
+	syncing   bool
+	sub       rng.Source
+	crashRand *rand.Rand
+	cfg       node.Config
 
 	host *nodehost.Host
 	nd   *node.Node
@@ -275,6 +287,11 @@ func (n *Node) start() error {
 			n.Stats.Purged++
 		case strings.HasPrefix(msg, "Partial resynchronization request from"):
 			n.Stats.SyncPartial++
+		case strings.HasPrefix(msg, "Failed trying to load the MASTER synchronization DB"):
+			// The replica kept the dataset, op ids and history its disk
+			// holds: its next restart is checked again (unless it is
+			// dying: a crash inside the sync may have left either).
+			n.syncing = n.syncing && n.dying
 		case strings.HasPrefix(msg, "Full resync requested by replica"),
 			strings.HasPrefix(msg, "Partial resynchronization not accepted"):
 			n.Stats.SyncFull++
@@ -291,6 +308,7 @@ func (n *Node) start() error {
 	n.nd = nd
 	n.afterLoad()
 	nd.OnEntry(n.onEntry)
+	nd.OnFullSync(n.onFullSync)
 	nd.OnPsync(func(ev node.PsyncEvent) {
 		if n.c.OnPsync != nil {
 			n.c.OnPsync(n, ev)
@@ -313,10 +331,15 @@ func (n *Node) start() error {
 // from, and makes the loaded state the base of the new incarnation.
 func (n *Node) afterLoad() {
 	loaded := n.nd.NextOpID() - 1
-	n.Stats.LostEntries += max(0, n.tl.last()-loaded)
+	n.Lost, n.lostTo = max(0, n.tl.last()-loaded), n.tl.last()
+	n.Stats.LostEntries += n.Lost
 	n.c.event(n, "restart #%d loaded up to op id %d", n.inc, loaded)
-	if n.Replicated {
-		n.tl = timeline{}
+	if n.syncing {
+		// Down in the middle of a full sync: the disk holds the old
+		// history or the new one; the loaded dataset is the new base.
+		n.syncing = false
+		n.c.event(n, "restart #%d after a crash inside a full sync: not checked", n.inc)
+		n.tl.rebase(loaded, n.nd)
 		n.acked = loaded
 		n.down = nil
 		return
@@ -345,7 +368,23 @@ func (n *Node) afterLoad() {
 
 // onEntry records the values an entry left in memory.
 func (n *Node) onEntry(entry []byte, h wire.Header) {
+	if h.OpID >= n.lostTo {
+		n.Lost = 0
+	}
 	n.tl.add(n.c.loop.Now(), h.OpID, entry, n.nd)
+}
+
+// onFullSync restarts the timeline at the dataset a full sync loaded.
+func (n *Node) onFullSync(done bool) {
+	if n.dying {
+		return // crashed inside the sync: the restart is not checked
+	}
+	n.syncing, n.Unsynced = !done, !done
+	if done {
+		n.Lost = 0
+		n.tl.rebase(n.nd.NextOpID()-1, n.nd)
+		n.c.event(n, "full sync loaded up to op id %d", n.nd.NextOpID()-1)
+	}
 }
 
 // onOutput runs as replies leave: every entry logged so far counts as

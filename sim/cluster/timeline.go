@@ -84,16 +84,36 @@ func (t *timeline) stateAt(l int64) map[string]string {
 	return m
 }
 
-// add records entry (just logged by nd, whose memory reflects it).
+// rebase makes the keyspace of nd, at op id l, the whole past: a full
+// sync replaced the node's history.
+func (t *timeline) rebase(l int64, nd *node.Node) {
+	t.entries = t.entries[:0]
+	t.entries = append(t.entries, tlEntry{opid: l, full: true, kvs: snapshot(nd)})
+}
+
+// snapshot is nd's whole database 0.
+func snapshot(nd *node.Node) []kv {
+	var kvs []kv
+	nd.DB(0).Range(func(key string, o *node.Object, _ int64) bool {
+		kvs = append(kvs, kv{key, string(o.Str), true})
+		return true
+	})
+	return kvs
+}
+
+// add records entry (just logged by nd, whose memory reflects it). An op
+// id at or below the last one replaces the entries from it on (a replica
+// that took a master's history over its own keeps the timeline ordered;
+// C3 checks the histories themselves).
 func (t *timeline) add(at time.Duration, opid int64, entry []byte, nd *node.Node) {
+	if opid <= t.last() {
+		t.truncate(opid - 1)
+	}
 	e := tlEntry{opid: opid, at: at}
 	keys, ok := entryKeys(entry)
 	if !ok {
 		e.full = true
-		nd.DB(0).Range(func(key string, o *node.Object, _ int64) bool {
-			e.kvs = append(e.kvs, kv{key, string(o.Str), true})
-			return true
-		})
+		e.kvs = snapshot(nd)
 	} else {
 		for _, k := range keys {
 			e.kvs = append(e.kvs, kv{key: k})

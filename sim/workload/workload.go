@@ -47,12 +47,23 @@ type Config struct {
 	MaxUnknown      int                    // open unknown writes per group before it is retired
 	MultiPct        int                    // share of MULTI/EXEC transactions, percent
 	MSetPct         int                    // share of MSET, percent
+	// WaitReplicas, when set, is the WAIT rule of forced-failover runs
+	// (DESIGN §7, confirm.go): a reply counts only once a following
+	// WAIT <WaitReplicas> <WaitTimeout> on the same connection returned
+	// all of them.
+	WaitReplicas int
+	WaitTimeout  time.Duration
+	// WaitAOF confirms with WAITAOF 1 <WaitReplicas> instead: the write
+	// must be fsynced on the master and every replica (power losses
+	// under appendfsync everysec).
+	WaitAOF bool
 }
 
 // Stats count what the clients did.
 type Stats struct {
 	Sent, OK, Unknown, Dropped, Timeouts, Retired int
 	FinalRetries                                  int
+	Unconfirmed                                   int // replies a WAIT did not confirm (WaitReplicas)
 }
 
 // Group is a key group: keys sharing a hash tag, in one shard.
@@ -251,6 +262,8 @@ func (c *client) do(g *Group, in model.Input, done func(ok bool)) {
 		case err == nil && notRun(out):
 			w.Stats.Dropped++
 			done(false)
+		case err == nil && w.cfg.WaitReplicas > 0:
+			c.confirm(g, conn, in, out, call, done)
 		case err == nil:
 			w.Stats.OK++
 			w.hist.Add(c.id, in, out, call, w.hist.Stamp(int64(w.loop.Now())))
@@ -260,21 +273,29 @@ func (c *client) do(g *Group, in model.Input, done func(ok bool)) {
 			c.conn = nil
 			done(false)
 		default:
-			w.Stats.Unknown++
-			c.id = w.hist.AddUnknown(c.id, in, call)
-			if !in.ReadOnly() {
-				g.unknown++
-				if g.unknown >= w.cfg.MaxUnknown && !g.retired {
-					w.retire(g)
-				}
-			}
-			if c.conn == conn {
-				conn.Close()
-				c.conn = nil
-			}
+			c.unknown(g, conn, in, call)
 			done(false)
 		}
 	})
+}
+
+// unknown records that in, sent at call on conn, has an unknown outcome:
+// it stays open forever and the client goes on under a new id on a new
+// connection.
+func (c *client) unknown(g *Group, conn *simclient.Client, in model.Input, call int64) {
+	w := c.w
+	w.Stats.Unknown++
+	c.id = w.hist.AddUnknown(c.id, in, call)
+	if !in.ReadOnly() {
+		g.unknown++
+		if g.unknown >= w.cfg.MaxUnknown && !g.retired {
+			w.retire(g)
+		}
+	}
+	if c.conn == conn {
+		conn.Close()
+		c.conn = nil
+	}
 }
 
 // retire replaces g by a fresh group.
@@ -415,6 +436,16 @@ func (w *Workload) Final() {
 			if g.Shard == sh {
 				gs = append(gs, g)
 			}
+		}
+		if w.cfg.WaitReplicas > 0 {
+			// Each confirmation may wait for the replicas' next fsync:
+			// one client per group, so the groups wait side by side.
+			for i, g := range gs {
+				c := &client{w: w, host: "final" + strconv.Itoa(sh+1) + "." + strconv.Itoa(i+1), shard: sh, id: w.hist.NewClient()}
+				w.clients = append(w.clients, c)
+				c.final([]*Group{g})
+			}
+			continue
 		}
 		c := &client{w: w, host: "final" + strconv.Itoa(sh+1), shard: sh, id: w.hist.NewClient()}
 		w.clients = append(w.clients, c)
