@@ -14,9 +14,13 @@ import (
 // The failover controller (DESIGN §7): a graceful failover, as an
 // operator does it. Writes stop first (the workload sends nothing while
 // there is no master, so every reply stays definite), the most advanced
-// replica catches up with the master, is promoted with REPLICAOF NO ONE,
-// and every other node, the old master included, is repointed at it.
-// C1 must hold across it: nothing acknowledged may be lost.
+// replica catches up with the master, is promoted, and every other node,
+// the old master included, is repointed at it. Half the failovers promote
+// with REPLICAOF NO ONE on the replica (what Sentinel does), half with
+// the FAILOVER command on the master (Redis 6.2's coordinated failover:
+// the master hands over with PSYNC … FAILOVER and becomes the replica's
+// replica, with no full sync). C1 must hold across it: nothing
+// acknowledged may be lost.
 
 // FailoverTimeout bounds the wait for the chosen replica to catch up;
 // past it the failover is abandoned and the old master serves again.
@@ -71,6 +75,10 @@ func (r *runner) failoverPoll() {
 	// does (a target that crashed restarts as the old master's replica).
 	r.foCommitted = true
 	fi, ti := r.foFrom, r.foTo
+	if r.foRand.IntN(2) == 0 {
+		r.failoverCmd(fi, ti)
+		return
+	}
 	r.adminCall(ti, func(v wire.Value, err error) {
 		r.foCommitted = false
 		if err != nil || v.Kind == wire.Error {
@@ -79,6 +87,48 @@ func (r *runner) failoverPoll() {
 		}
 		r.promoted(fi, ti)
 	}, "REPLICAOF", "NO", "ONE")
+}
+
+// failoverCmd asks the old master to hand over with FAILOVER TO, then
+// waits until the target is master.
+func (r *runner) failoverCmd(fi, ti int) {
+	r.stats.FailoverCmds++
+	to := r.c.Node(ti)
+	r.adminCall(fi, func(v wire.Value, err error) {
+		if err != nil || v.Kind == wire.Error {
+			r.foCommitted = false
+			r.failoverAbort()
+			return
+		}
+		r.failoverCmdPoll(fi, ti, r.l.Now())
+	}, "FAILOVER", "TO", to.Name, strconv.Itoa(cluster.Port), "TIMEOUT", strconv.Itoa(int(FailoverTimeout/time.Millisecond)))
+}
+
+// failoverCmdPoll follows a FAILOVER: done once the target is master;
+// abandoned when the old master is master again (timeout, refused
+// handshake), went down first (as when it dies before a REPLICAOF NO ONE:
+// its restart is then handled as any master's), or the target went down
+// first (the old master, still handing over, is told FAILOVER ABORT; the
+// target restarts as its replica).
+func (r *runner) failoverCmdPoll(fi, ti int, start time.Duration) {
+	from, to := r.c.Node(fi).Node(), r.c.Node(ti).Node()
+	abort := func() {
+		r.foCommitted = false
+		r.failoverAbort()
+	}
+	switch {
+	case to != nil && infoFields(to)["role"] == "master":
+		r.foCommitted = false
+		r.promoted(fi, ti)
+	case from == nil:
+		abort()
+	case to == nil, r.l.Now()-start > 2*FailoverTimeout:
+		r.adminCall(fi, func(wire.Value, error) { abort() }, "FAILOVER", "ABORT")
+	case infoFields(from)["master_failover_state"] == "no-failover" && infoFields(from)["role"] == "master":
+		abort()
+	default:
+		r.l.After(5*time.Millisecond, "failover.cmd.poll", func() { r.failoverCmdPoll(fi, ti, start) })
+	}
 }
 
 // promoted repoints every other node at the new master and lets the

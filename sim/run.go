@@ -104,6 +104,7 @@ type Stats struct {
 	Psync                                        PsyncStats // every PSYNC answer, C4 (psync_check.go)
 	Groups2                                      Groups2Stats
 	Failovers, FailoversAborted                  int
+	FailoverCmds                                 int // graceful failovers done by the FAILOVER command
 	ForcedFailovers, Chains                      int
 	DivergentTails                               int // forced promotions that left the old master entries the new one lacks
 	Unconfirmed                                  int // replies WAIT did not confirm (forced runs)
@@ -134,6 +135,7 @@ func (s *Stats) Add(o Stats) {
 	s.SyncPartial += o.SyncPartial
 	s.Failovers += o.Failovers
 	s.FailoversAborted += o.FailoversAborted
+	s.FailoverCmds += o.FailoverCmds
 	s.ForcedFailovers += o.ForcedFailovers
 	s.Chains += o.Chains
 	s.DivergentTails += o.DivergentTails
@@ -161,8 +163,9 @@ type runner struct {
 	// A failover in progress (failover.go): from, to (-1 if none), start.
 	foFrom, foTo int
 	foStart      time.Duration
-	foCommitted  bool // REPLICAOF NO ONE sent, reply pending
-	forced       bool // forced failovers: the WAIT rule (forced.go)
+	foCommitted  bool       // REPLICAOF NO ONE or FAILOVER sent, outcome pending
+	foRand       *rand.Rand // which way a graceful failover goes
+	forced       bool       // forced failovers: the WAIT rule (forced.go)
 	stats        Stats
 	psy          psyncState  // C4 (psync_check.go)
 	consumers    []*consumer // Groups2 (groups2.go)
@@ -227,6 +230,7 @@ func newRunner(o Options, tr *trace.Trace, logs, forced bool) (*runner, error) {
 	}
 	r := &runner{o: o, l: loop.New(tr), src: rng.New(o.Seed), foFrom: -1, foTo: -1, forced: forced}
 	r.restart = r.src.Stream("restart")
+	r.foRand = r.src.Stream("failover-cmd")
 	r.net = simnet.New(r.l, r.src.Stream("net"), simnet.LinkConfig{
 		Latency:    simnet.Dist{Min: o.LatencyMin, Mean: o.LatencyMean, Max: o.LatencyMin + 50*time.Millisecond},
 		MaxSegment: o.MaxSegment,
