@@ -100,34 +100,42 @@ func (r *runner) failoverCmd(fi, ti int) {
 			r.failoverAbort()
 			return
 		}
-		r.failoverCmdPoll(fi, ti, r.l.Now())
+		r.failoverCmdPoll(fi, ti, r.l.Now(), r.c.Node(fi).Incarnation(), to.Incarnation())
 	}, "FAILOVER", "TO", to.Name, strconv.Itoa(cluster.Port), "TIMEOUT", strconv.Itoa(int(FailoverTimeout/time.Millisecond)))
 }
 
 // failoverCmdPoll follows a FAILOVER: done once the target is master;
 // abandoned when the old master is master again (timeout, refused
-// handshake), went down first (as when it dies before a REPLICAOF NO ONE:
-// its restart is then handled as any master's), or the target went down
-// first (the old master, still handing over, is told FAILOVER ABORT; the
-// target restarts as its replica).
-func (r *runner) failoverCmdPoll(fi, ti int, start time.Duration) {
-	from, to := r.c.Node(fi).Node(), r.c.Node(ti).Node()
+// handshake), went down first (as when it dies before a REPLICAOF NO ONE;
+// a restart already done is handled as any master's: onUp), or the target
+// went down first (the old master, still handing over, is told FAILOVER
+// ABORT; the target restarts as its replica). A restart counts as going
+// down even when the poll did not see the node down (the heal restarts
+// at once).
+func (r *runner) failoverCmdPoll(fi, ti int, start time.Duration, fromInc, toInc int) {
+	nf, nt := r.c.Node(fi), r.c.Node(ti)
+	from, to := nf.Node(), nt.Node()
+	fromGone := from == nil || nf.Incarnation() != fromInc
+	toGone := to == nil || nt.Incarnation() != toInc
 	abort := func() {
 		r.foCommitted = false
 		r.failoverAbort()
+		if fromGone && nf.Up() {
+			r.onUp(nf)
+		}
 	}
 	switch {
-	case to != nil && infoFields(to)["role"] == "master":
+	case !toGone && infoFields(to)["role"] == "master":
 		r.foCommitted = false
 		r.promoted(fi, ti)
-	case from == nil:
+	case fromGone:
 		abort()
-	case to == nil, r.l.Now()-start > 2*FailoverTimeout:
+	case toGone, r.l.Now()-start > 2*FailoverTimeout:
 		r.adminCall(fi, func(wire.Value, error) { abort() }, "FAILOVER", "ABORT")
 	case infoFields(from)["master_failover_state"] == "no-failover" && infoFields(from)["role"] == "master":
 		abort()
 	default:
-		r.l.After(5*time.Millisecond, "failover.cmd.poll", func() { r.failoverCmdPoll(fi, ti, start) })
+		r.l.After(5*time.Millisecond, "failover.cmd.poll", func() { r.failoverCmdPoll(fi, ti, start, fromInc, toInc) })
 	}
 }
 
