@@ -190,9 +190,9 @@ func (n *Node) replicaDialed(id int64, err error) {
 		Failover: n.fo.state == foInProgress,
 	}
 	if n.repl.forceFull {
-		// The master asked for a full resync: no history to offer.
+		// A full resync is owed (the master asked, or a synced snapshot
+		// could not be written): no history to offer, until one succeeds.
 		cfg.ReplID, cfg.Opdis.LastEpoch = "", 0
-		n.repl.forceFull = false
 	}
 	l.hs = psync.NewHandshake(cfg)
 	l.hs.Connected()
@@ -355,6 +355,7 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	if n.op.onFullSync != nil {
 		n.op.onFullSync(true)
 	}
+	n.repl.forceFull = false
 	n.logf(LogNotice, "MASTER <-> REPLICA sync: Finished with success (%d keys)", n.saves.loadedKeys)
 	l.rdb = nil
 	n.linkUp(l)

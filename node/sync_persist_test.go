@@ -137,3 +137,57 @@ func TestReplicaSnapshotWriteFailureResyncsFully(t *testing.T) {
 		t.Fatalf("after the replica's restart MGET a d: %s", got)
 	}
 }
+
+// The same, with the next attempt broken in its handshake (before the
+// master answers the PSYNC): the attempt after it must still be a full
+// sync. The replica forgot that it owed one as soon as a handshake
+// started, so the third attempt continued (sim seed 163: a restart then
+// lost what the unwritten snapshot held).
+func TestReplicaOwesAFullSyncUntilOneSucceeds(t *testing.T) {
+	tc := newCluster(t)
+	m := tc.add("m")
+	id := m.connect()
+	for _, k := range []string{"a", "b", "c"} {
+		m.do(id, "SET", k, k)
+	}
+	r := tc.add("r")
+	r.fs.Inject(simfs.Fault{Op: simfs.OpSyncDir, Count: 1, Err: syscall.EIO})
+	step := func() {
+		tc.clock.ns += int64(10 * time.Millisecond)
+		r.Tick()
+		m.Tick()
+		tc.pump()
+	}
+	tc.replicaof(r, m) // the full sync whose snapshot cannot be written
+	for i := 0; i < 100 && (m.stat("stats", "sync_full") != "1" || len(tc.links) > 0); i++ {
+		step()
+	}
+	if got := m.stat("stats", "sync_full"); got != "1" || len(tc.links) > 0 {
+		t.Fatalf("sync_full %s, %d links after the first attempt", got, len(tc.links))
+	}
+	// The next attempt connects, and breaks before the PSYNC reply.
+	tc.maxTakes = 1
+	for i := 0; i < 300 && len(tc.links) == 0; i++ {
+		step()
+	}
+	if len(tc.links) == 0 {
+		t.Fatal("the replica did not try again")
+	}
+	tc.cutAll(r)
+	tc.maxTakes = 0
+	if got := m.stat("stats", "sync_full") + "/" + m.stat("stats", "sync_partial_ok"); got != "1/0" {
+		t.Fatalf("the broken handshake reached the PSYNC reply: sync_full/sync_partial_ok %s", got)
+	}
+	tc.settle(3 * time.Second)
+	if got := m.stat("stats", "sync_full") + "/" + m.stat("stats", "sync_partial_ok"); got != "2/0" {
+		t.Fatalf("sync_full/sync_partial_ok %s, want 2/0 (the replica still owed a full sync)", got)
+	}
+	m.do(id, "SET", "d", "d")
+	tc.settle(time.Second)
+	converged(t, m, r, 0)
+	tc.stop(r)
+	tc.restart(r)
+	if got := r.do(r.connect(), "MGET", "a", "d").String(); got != `["a", "d"]` {
+		t.Fatalf("after the replica's restart MGET a d: %s", got)
+	}
+}

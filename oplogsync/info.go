@@ -1,7 +1,8 @@
 // Package oplogsync is what every OPGET/OPAPPLY consumer (DESIGN §6) —
-// cmd/opdis-sync, the simulator's in-sim consumers — reads of INFO oplog:
-// the source's oldest valid op id, and the destination's applied op id
-// per source server-id, where a consumer resumes.
+// cmd/opdis-sync, the simulator's in-sim consumers — shares: what it reads
+// of INFO oplog (the source's oldest valid op id and OPDEL registrations,
+// the destination's applied op id per source server-id), where a session
+// starts, and what it registers with OPDEL (position.go).
 package oplogsync
 
 import (
@@ -14,25 +15,16 @@ import (
 // Info is what INFO oplog says.
 type Info struct {
 	NextOpID, MinValidOpID int64
-	Applied                map[int64]int64 // server id → applied op id
+	Applied                map[int64]int64  // server id → applied op id
+	Registered             map[string]int64 // OPDEL source name → its op id
 }
 
 // ErrNoOplog: the server has no INFO oplog section.
 var ErrNoOplog = errors.New("no INFO oplog section (not an opdis server?)")
 
-// Resume is where copying source sid's own entries into the server dst
-// describes begins: after the last one dst applied, else at the oldest
-// entry the source (src) still holds.
-func Resume(dst, src Info, sid int64) int64 {
-	if op, ok := dst.Applied[sid]; ok {
-		return op + 1
-	}
-	return max(src.MinValidOpID, 1)
-}
-
 // ParseInfo reads the fields a consumer needs from INFO oplog.
 func ParseInfo(text string) (Info, error) {
-	info := Info{Applied: map[int64]int64{}}
+	info := Info{Applied: map[int64]int64{}, Registered: map[string]int64{}}
 	seen := false
 	for _, line := range strings.Split(text, "\r\n") {
 		k, val, ok := strings.Cut(line, ":")
@@ -67,6 +59,27 @@ func ParseInfo(text string) (Info, error) {
 				}
 			}
 			info.Applied[sid] = op
+		case strings.HasPrefix(k, "opdel_source_") && k != "opdel_source_count":
+			// source_name=<name>,to_del_opid=<opid>,last_update_time=<t>
+			// (a name holds no ',' or '=')
+			var name string
+			var op int64 = -1
+			for _, f := range strings.Split(val, ",") {
+				switch key, v, _ := strings.Cut(f, "="); key {
+				case "source_name":
+					name = v
+				case "to_del_opid":
+					x, err := strconv.ParseInt(v, 10, 64)
+					if err != nil {
+						return info, fmt.Errorf("INFO oplog %s: %q is not an op id", k, v)
+					}
+					op = x
+				}
+			}
+			if name == "" || op < 0 {
+				return info, fmt.Errorf("INFO oplog %s: %q is not source_name=<name>,to_del_opid=<n>,…", k, val)
+			}
+			info.Registered[name] = op
 		}
 	}
 	if !seen {

@@ -13,16 +13,21 @@ import (
 
 // consumer is cmd/opdis-sync's link inside the simulation: it copies one
 // group's own writes into the other (OPGET … MATCHID <source server-id>
-// on the source master, OPAPPLY on the destination master), registers its
-// position with OPDEL, keeps no position of its own (each session resumes
-// from the destination's applied op id, oplogsync.Resume), and starts a
-// new session a second after any failure: a broken connection, an error
-// reply, a master restart, or no reply within consumerTimeout.
+// on the source master, OPAPPLY on the destination master), registers with
+// OPDEL where a new session would resume (oplogsync.Keep), keeps no
+// position of its own (each session starts from the destination's applied
+// op id, oplogsync.Start), and starts a new session a second after any
+// failure: a broken connection, an error reply, a master restart, or no
+// reply within consumerTimeout. A session that finds its start purged
+// notes a gap and goes on from the source's oldest entry: before the
+// consumer's first OPDEL got through, the one case the two-group check
+// excuses; after it, a failure (the registration should have kept it).
 type consumer struct {
 	r        *runner
 	host     string // its network host name (for partitions)
 	from, to int    // source and destination groups
 	sid      int64  // the source's server-id
+	name     string // its OPDEL source name
 	// all: OPGET without MATCHID, so the destination's loop prevention
 	// sees (and must ignore) entries that came from itself.
 	all bool
@@ -30,13 +35,17 @@ type consumer struct {
 	src, dst, apply *simclient.Client
 	session         int // callbacks of an older session are ignored
 	pos, registered int64
-	busy            bool          // a request is outstanding
-	since           time.Duration // when it was sent
-	caughtUp        bool          // the last OPGET found nothing new at the source's end
+	di              oplogsync.Info // the destination's latest INFO oplog
+	busy            bool           // a request is outstanding
+	since           time.Duration  // when it was sent
+	caughtUp        bool           // the last OPGET found nothing new at the source's end
 
 	// Stats.
 	sessions, failures int
 	copied             int64
+	gaps               []oplogsync.Gap // before any registration: excused
+	lateGaps           []string        // after one: failures
+	everRegistered     bool            // an OPDEL of it succeeded
 }
 
 const (
@@ -47,13 +56,16 @@ const (
 )
 
 func newConsumer(r *runner, from, to int) *consumer {
-	return &consumer{r: r, host: fmt.Sprintf("sync%d%d", from+1, to+1), from: from, to: to, sid: groupServerID(from),
+	c := &consumer{r: r, host: fmt.Sprintf("sync%d%d", from+1, to+1), from: from, to: to, sid: groupServerID(from),
 		all: r.psy.rand.IntN(2) == 0}
+	c.name = c.host + "@" + c.masterAddr(to)
+	return c
 }
 
 func (c *consumer) masterAddr(g int) string { return c.r.c.Node(c.r.o.groupMaster(g)).Addr }
 
-// start opens a session: three connections, OPAPPLY, then the position.
+// start opens a session: three connections, OPAPPLY, then where to start
+// (the INFO oplog of both sides).
 func (c *consumer) start() {
 	c.session++
 	c.sessions++
@@ -81,18 +93,23 @@ func (c *consumer) start() {
 				c.fail(sess, err)
 				return
 			}
-			if _, ok := di.Applied[c.sid]; ok {
-				c.pos = oplogsync.Resume(di, oplogsync.Info{}, c.sid)
-				c.loop(sess)
-				return
-			}
 			c.do(sess, c.src, func(v wire.Value) {
 				si, err := oplogsync.ParseInfo(v.Str)
 				if err != nil {
 					c.fail(sess, err)
 					return
 				}
-				c.pos = oplogsync.Resume(di, si, c.sid)
+				var gap *oplogsync.Gap
+				c.di = di
+				c.pos, gap = oplogsync.Start(di, si, c.sid, c.name)
+				if gap != nil {
+					c.r.l.Trace().Record(c.r.l.Now(), "consumer.gap", int64(c.from), gap.From, []byte(gap.Error()))
+					if c.everRegistered {
+						c.lateGaps = append(c.lateGaps, fmt.Sprintf("@%v %s: %v (after its OPDEL registrations)", c.r.l.Now(), c.name, gap))
+					} else {
+						c.gaps = append(c.gaps, *gap)
+					}
+				}
 				c.loop(sess)
 			}, "INFO", "oplog")
 		}, "INFO", "oplog")
@@ -118,12 +135,12 @@ func (c *consumer) do(sess int, cl *simclient.Client, ok func(wire.Value), args 
 	}, args...)
 }
 
-// loop registers the position, reads the next entries and applies them.
+// loop registers where a new session would start, reads the next entries
+// and applies them.
 func (c *consumer) loop(sess int) {
-	if c.pos != c.registered {
-		pos := c.pos
-		c.do(sess, c.src, func(wire.Value) { c.registered = pos; c.loop(sess) },
-			"OPDEL", c.host+"@"+c.masterAddr(c.to), strconv.FormatInt(pos, 10))
+	if keep := oplogsync.Keep(c.pos, c.di, c.sid); keep != c.registered {
+		c.do(sess, c.src, func(wire.Value) { c.registered, c.everRegistered = keep, true; c.loop(sess) },
+			"OPDEL", c.name, strconv.FormatInt(keep, 10))
 		return
 	}
 	args := []string{"OPGET", strconv.FormatInt(c.pos, 10), "COUNT", strconv.Itoa(consumerCount)}
@@ -199,6 +216,7 @@ func (c *consumer) applyEntries(sess int, next int64, elems []wire.Value) {
 					c.fail(sess, err)
 					return
 				}
+				c.di = info
 				applied := info.Applied[c.sid]
 				c.copied += int64(len(elems))
 				if applied < last {

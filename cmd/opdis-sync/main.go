@@ -10,11 +10,16 @@
 // answers +IGNORED to anything that came from itself or that it already
 // applied, so nothing loops. The tool keeps no state: it resumes from the
 // destination's applied op id for the source (INFO oplog), so a restart
-// loses and repeats nothing, and it registers its position on the source
+// loses and repeats nothing, and it registers that op id on the source
 // with OPDEL <name>@<destination> so the AOF files it still needs are not
-// purged. Point -from at a replica of the source group to spare its
-// master, or at the master (which then hands out only entries its
-// replicas acknowledged, per opget-master-min-slaves).
+// purged. Entries the source purged before the link first registered (a
+// history older than the link, a registration expired after
+// opdel-source-timeout) cannot be copied: the link logs such a GAP,
+// counts it, and goes on from the source's oldest entry; unless the
+// destination was seeded with the source's dataset, it needs that copy.
+// Point -from at a replica of the source group to spare its master, or at
+// the master (which then hands out only entries its replicas
+// acknowledged, per opget-master-min-slaves).
 package main
 
 import (
@@ -70,7 +75,7 @@ func run(ctx context.Context, args []string, stderr io.Writer) int {
 	}
 	wg.Wait()
 	for _, l := range links {
-		logger.Printf("%s -> %s: %d entries copied", l.from, l.to, l.copied)
+		logger.Printf("%s -> %s: %d entries copied, %d gaps", l.from, l.to, l.copied, l.gaps)
 	}
 	return 0
 }

@@ -20,8 +20,13 @@ import (
 // in the same entry that applies the write, so a restart of this tool at
 // any moment resumes exactly: nothing applied is sent again (and if it
 // were, the destination would answer +IGNORED), nothing is skipped. The
-// tool registers the position with OPDEL on the source so that its AOF
-// keeps what is still to be copied.
+// tool registers with OPDEL on the source where a new session would start
+// (oplogsync.Keep: after the last entry applied, not after the last one
+// read, which may be far past it when the source's tail is the other
+// group's writes), so that its AOF keeps what is still to be copied. A
+// session that finds its start purged all the same (before this link's
+// first registration) logs the gap, counts it, and goes on from the
+// source's oldest entry.
 type link struct {
 	from, to string
 	name     string // the OPDEL source name on `from`
@@ -31,8 +36,9 @@ type link struct {
 	timeout  time.Duration
 	log      *log.Logger
 
-	// copied counts the entries applied (tests, the log line).
-	copied int64
+	// copied counts the entries applied (tests, the log line), gaps the
+	// sessions that found their start purged.
+	copied, gaps int64
 }
 
 const opdelRefresh = time.Minute // re-register even when idle, well within opdel-source-timeout
@@ -81,7 +87,7 @@ func (l *link) session(ctx context.Context) error {
 	if _, err := apply.ok("OPAPPLY"); err != nil {
 		return err
 	}
-	pos, err := l.start(src, dst, sid)
+	pos, di, err := l.start(src, dst, sid)
 	if err != nil {
 		return err
 	}
@@ -89,21 +95,21 @@ func (l *link) session(ctx context.Context) error {
 	var registered int64
 	var lastDel time.Time
 	for ctx.Err() == nil {
-		if pos != registered || time.Since(lastDel) > opdelRefresh {
-			if _, err := src.ok("OPDEL", l.name, strconv.FormatInt(pos, 10)); err != nil {
+		if keep := oplogsync.Keep(pos, di, sid); keep != registered || time.Since(lastDel) > opdelRefresh {
+			if _, err := src.ok("OPDEL", l.name, strconv.FormatInt(keep, 10)); err != nil {
 				return err
 			}
-			registered, lastDel = pos, time.Now()
+			registered, lastDel = keep, time.Now()
 		}
 		next, entries, err := opget(src, pos, l.count, sid)
 		if err != nil {
 			return err
 		}
 		if len(entries) > 0 {
-			applied, err := l.apply(apply, dst, sid, entries)
-			if err != nil {
+			if di, err = l.apply(apply, dst, entries); err != nil {
 				return err
 			}
+			applied := di.Applied[sid]
 			if last := entryOpID(entries[len(entries)-1]); applied < last {
 				// Something was refused (READONLY, NOREPLICAS …): go on
 				// from what the destination has, later.
@@ -120,21 +126,23 @@ func (l *link) session(ctx context.Context) error {
 	return nil
 }
 
-// start is where copying begins: after the last entry of the source the
-// destination has applied, or at the oldest entry the source still holds.
-func (l *link) start(src, dst *conn, sid int64) (int64, error) {
+// start is where copying begins (oplogsync.Start), with the destination's
+// INFO oplog.
+func (l *link) start(src, dst *conn, sid int64) (int64, oplogsync.Info, error) {
 	di, err := dst.oplogInfo()
 	if err != nil {
-		return 0, err
-	}
-	if _, ok := di.Applied[sid]; ok {
-		return oplogsync.Resume(di, oplogsync.Info{}, sid), nil
+		return 0, di, err
 	}
 	si, err := src.oplogInfo()
 	if err != nil {
-		return 0, err
+		return 0, di, err
 	}
-	return oplogsync.Resume(di, si, sid), nil
+	pos, gap := oplogsync.Start(di, si, sid, l.name)
+	if gap != nil {
+		l.gaps++
+		l.log.Printf("%s -> %s: GAP: %v", l.from, l.to, gap)
+	}
+	return pos, di, nil
 }
 
 // opget reads the next entries of the source's own writes.
@@ -158,26 +166,25 @@ func opget(src *conn, pos int64, count int, sid int64) (int64, [][]byte, error) 
 }
 
 // apply sends entries on the OPAPPLY connection (pipelined), reads one
-// reply per command, and returns the destination's applied op id for sid
-// afterwards.
-func (l *link) apply(apply, dst *conn, sid int64, entries [][]byte) (int64, error) {
+// reply per command, and returns the destination's INFO oplog afterwards.
+func (l *link) apply(apply, dst *conn, entries [][]byte) (oplogsync.Info, error) {
 	var out []byte
 	replies := 0
 	for _, raw := range entries {
 		e, n, err := wire.ParseEntry(raw, true)
 		if err != nil || n != len(raw) || e.Partial() {
-			return 0, fmt.Errorf("%s: OPGET returned a malformed entry (%d of %d bytes parsed): %v", l.from, n, len(raw), err)
+			return oplogsync.Info{}, fmt.Errorf("%s: OPGET returned a malformed entry (%d of %d bytes parsed): %v", l.from, n, len(raw), err)
 		}
 		out = append(out, raw...)
 		replies += 1 + len(e.Commands)
 	}
 	if err := apply.write(out); err != nil {
-		return 0, err
+		return oplogsync.Info{}, err
 	}
 	for i := 0; i < replies; i++ {
 		v, err := apply.read()
 		if err != nil {
-			return 0, err
+			return oplogsync.Info{}, err
 		}
 		if v.Kind == wire.Error {
 			l.log.Printf("%s -> %s: %s", l.from, l.to, v.Str)
@@ -185,11 +192,10 @@ func (l *link) apply(apply, dst *conn, sid int64, entries [][]byte) (int64, erro
 	}
 	info, err := dst.oplogInfo()
 	if err != nil {
-		return 0, err
+		return info, err
 	}
-	applied := info.Applied[sid]
 	l.copied += int64(len(entries))
-	return applied, nil
+	return info, nil
 }
 
 func entryOpID(raw []byte) int64 {

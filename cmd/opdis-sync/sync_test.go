@@ -276,3 +276,78 @@ func TestTwoWaySync(t *testing.T) {
 		t.Fatalf("the tool's log:\n%s", out)
 	}
 }
+
+// Issue 6: A's log ends with B's writes (the B→A link applied them) after
+// A's last own write. The A→B link reads past them (MATCHID filters them
+// out) but registers with OPDEL the op id after the last entry B applied,
+// where a new session starts: a purge on A keeps them, and the link,
+// killed and restarted, resumes there. Registering how far it had read
+// let A purge the resume point, and the restarted link found it gone.
+func TestRegistrationKeepsTheResumePoint(t *testing.T) {
+	ctx := context.Background()
+	opts := []string{"--opget-master-min-slaves", "0", "--aof-max-size", "1"} // a file per entry
+	a := startServer(t, append([]string{"--server-id", "1001"}, opts...)...)
+	b := startServer(t, append([]string{"--server-id", "2002"}, opts...)...)
+	ac := redis.NewClient(&redis.Options{Addr: a.addr})
+	bc := redis.NewClient(&redis.Options{Addr: b.addr})
+	defer ac.Close()
+	defer bc.Close()
+	args := []string{"-from", a.addr, "-to", b.addr, "-both", "-poll", "20ms"}
+	tool := start(t, syncBin, args...)
+	ac.Set(ctx, "a", "1", 0)
+	eventually(t, 20*time.Second, func() string {
+		if bc.Get(ctx, "a").Val() != "1" {
+			return "A's write did not reach B"
+		}
+		return ""
+	})
+	for i := 0; i < 20; i++ {
+		bc.RPush(ctx, "from-b", strconv.Itoa(i))
+	}
+	eventually(t, 20*time.Second, func() string {
+		if v := ac.LLen(ctx, "from-b").Val(); v != 20 {
+			return fmt.Sprintf("%d of B's pushes reached A", v)
+		}
+		return ""
+	})
+	time.Sleep(500 * time.Millisecond) // the A→B link polls past B's writes on A
+	var applied int64
+	if _, err := fmt.Sscanf(info(t, b.addr, "oplog", "opapply_source_0"), "server_id=1001,applied_opid=%d", &applied); err != nil {
+		t.Fatalf("B's applied pair for A: %q", info(t, b.addr, "oplog", "opapply_source_0"))
+	}
+	reg := info(t, a.addr, "oplog", "opdel_source_0")
+	if want := fmt.Sprintf("source_name=opdis-sync@%s,to_del_opid=%d,", b.addr, applied+1); !strings.HasPrefix(reg, want) {
+		t.Fatalf("A's OPDEL source %q, want %q… (B applied A's %d; A's current op id %s)", reg, want, applied, info(t, a.addr, "oplog", "current_opid"))
+	}
+
+	// A snapshot lets A purge, and a purge to its last op id goes as far
+	// as the registration allows.
+	if err := ac.BgSave(ctx).Err(); err != nil {
+		t.Fatal(err)
+	}
+	eventually(t, 10*time.Second, func() string {
+		if info(t, a.addr, "persistence", "rdb_bgsave_in_progress") != "0" {
+			return "BGSAVE on A did not finish"
+		}
+		return ""
+	})
+	if err := ac.Do(ctx, "PURGEAOFTO", info(t, a.addr, "oplog", "current_opid")).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if got := info(t, a.addr, "oplog", "min_valid_opid"); got != strconv.FormatInt(applied+1, 10) {
+		t.Fatalf("A's oldest op id after the purge is %s, want %d (the registration; a file per entry)", got, applied+1)
+	}
+	tool.signal(syscall.SIGKILL)
+	tool = start(t, syncBin, args...)
+	ac.Set(ctx, "a", "2", 0)
+	eventually(t, 20*time.Second, func() string {
+		if bc.Get(ctx, "a").Val() != "2" {
+			return "A's write after the restart did not reach B"
+		}
+		return ""
+	})
+	tool.signal(syscall.SIGTERM)
+	if out := tool.out.String(); strings.Contains(out, "GAP") || !strings.Contains(out, "0 gaps") {
+		t.Fatalf("the restarted tool's log:\n%s", out)
+	}
+}
