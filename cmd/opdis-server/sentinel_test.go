@@ -51,7 +51,7 @@ func TestSentinelFailover(t *testing.T) {
 		dir := t.TempDir()
 		conf := filepath.Join(dir, "sentinel.conf")
 		os.WriteFile(conf, []byte(fmt.Sprintf("sentinel monitor mymaster 127.0.0.1 %d 2\n"+
-			"sentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 10000\n"+
+			"sentinel down-after-milliseconds mymaster 2000\nsentinel failover-timeout mymaster 10000\n"+
 			"sentinel parallel-syncs mymaster 1\ndir %s\n", master.port, dir)), 0o644)
 		sentinels = append(sentinels, startProc(t, "redis-sentinel", []string{conf, "--bind", "127.0.0.1"}, nil))
 	}
@@ -138,7 +138,11 @@ func TestSentinelFailover(t *testing.T) {
 	// No second failover: the master stays put for a while.
 	time.Sleep(3 * time.Second)
 	if addr, _ := sc.GetMasterAddrByName(ctx, "mymaster").Result(); len(addr) < 2 || addr[1] != strconv.Itoa(newMaster.port) {
-		t.Fatalf("a second failover happened: master now %v", addr)
+		var logs strings.Builder
+		for i, p := range append(sentinels, replicas...) {
+			fmt.Fprintf(&logs, "--- process %d (port %d):\n%s\n", i, p.port, p.stdout.String())
+		}
+		t.Fatalf("a second failover happened: master now %v\n%s", addr, logs.String())
 	}
 	if m, _ := sc.Master(ctx, "mymaster").Result(); m["config-epoch"] != "1" {
 		t.Errorf("config-epoch %s, want 1 (one failover)", m["config-epoch"])
