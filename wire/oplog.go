@@ -118,6 +118,17 @@ type Entry struct {
 	Size     int        // bytes the entry occupies, opinfo included
 }
 
+// StartsWithOpinfo reports whether buf begins with an opinfo command in
+// the form AppendCommand writes ("*2\r\n$6\r\nopinfo\r\n", any case), so
+// a reader of a stream of entries can go to ParseEntry without parsing
+// the header twice. False means "maybe not": parse and check IsOpinfo.
+func StartsWithOpinfo(buf []byte) bool {
+	const prefix = "*2\r\n$6\r\n"
+	return len(buf) >= len(prefix)+8 && string(buf[:len(prefix)]) == prefix &&
+		bytes.EqualFold(buf[len(prefix):len(prefix)+6], opinfoName) &&
+		buf[len(prefix)+6] == '\r' && buf[len(prefix)+7] == '\n'
+}
+
 // IsOpinfo reports whether args is an opinfo command.
 func IsOpinfo(args [][]byte) bool {
 	return len(args) == 2 && bytes.EqualFold(args[0], opinfoName)
