@@ -51,7 +51,7 @@ func ParseCommandArgs(buf []byte, lim Limits, dst [][]byte) (args [][]byte, n in
 		return nil, 0, nil
 	}
 	if buf[0] == '*' {
-		return parseMultibulk(buf, lim, dst)
+		return parseMultibulk(buf, lim, dst, true)
 	}
 	return parseInline(buf)
 }
@@ -67,7 +67,10 @@ func readLine(buf []byte, pos int) (line []byte, next int, ok bool) {
 	return buf[pos : pos+i], pos + i + 2, true
 }
 
-func parseMultibulk(buf []byte, lim Limits, dst [][]byte) ([][]byte, int, error) {
+// parseMultibulk parses a "*N" request into dst's array (or a new one).
+// With copyArgs false the arguments are slices of buf, for a caller done
+// with them before buf changes.
+func parseMultibulk(buf []byte, lim Limits, dst [][]byte, copyArgs bool) ([][]byte, int, error) {
 	maxMulti := lim.MaxMultibulkLen
 	if maxMulti == 0 {
 		maxMulti = 1<<31 - 1
@@ -134,13 +137,19 @@ func parseMultibulk(buf []byte, lim Limits, dst [][]byte) ([][]byte, int, error)
 		total += int(size)
 		pos = end + 2
 	}
-	store := make([]byte, total)
 	args := dst[:0]
 	if cap(args) < len(spans) {
 		args = make([][]byte, len(spans))
 	} else {
 		args = args[:len(spans)]
 	}
+	if !copyArgs {
+		for i, s := range spans {
+			args[i] = buf[s.start:s.end:s.end]
+		}
+		return args, pos, nil
+	}
+	store := make([]byte, total)
 	at := 0
 	for i, s := range spans {
 		n := copy(store[at:], buf[s.start:s.end])

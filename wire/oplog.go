@@ -158,7 +158,15 @@ func (e Entry) Partial() bool {
 // a Partial entry, so the caller can tell a torn tail from corruption. Commands are parsed with
 // no bulk limit: the log is trusted input once its framing is valid.
 func ParseEntry(buf []byte, atEOF bool) (e Entry, n int, err error) {
-	args, used, err := ParseCommand(buf, Limits{MaxBulkLen: 1 << 40})
+	var args [][]byte
+	var used int
+	var small [2][]byte
+	if len(buf) > 0 && buf[0] == '*' {
+		// The header is decoded at once: its arguments need no copy.
+		args, used, err = parseMultibulk(buf, Limits{MaxBulkLen: 1 << 40}, small[:0], false)
+	} else {
+		args, used, err = ParseCommand(buf, Limits{MaxBulkLen: 1 << 40})
+	}
 	if err != nil {
 		return Entry{}, 0, fmt.Errorf("oplog entry at byte 0: %w", err)
 	}
