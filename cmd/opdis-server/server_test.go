@@ -518,10 +518,22 @@ func TestServerInfoAndConfigRewrite(t *testing.T) {
 		}
 	}
 	for section, field := range map[string]string{"cpu": "used_cpu_user:", "memory": "used_memory_rss:"} {
-		v := c.do("INFO", section)
-		i := strings.Index(v, field)
-		if i < 0 || strings.HasPrefix(v[i+len(field):], "0\\r") || strings.HasPrefix(v[i+len(field):], "0.000000\\r") {
-			t.Errorf("INFO %s: %s missing or zero:\n%s", section, field, v)
+		// A fresh server may not have used a clock tick of user CPU yet
+		// (the kernel splits CPU time into user and system by ticks): give
+		// it some work until it has, for up to a few seconds.
+		var v string
+		for try := 0; try < 50; try++ {
+			v = c.do("INFO", section)
+			i := strings.Index(v, field)
+			if i >= 0 && !strings.HasPrefix(v[i+len(field):], "0\\r") && !strings.HasPrefix(v[i+len(field):], "0.000000\\r") {
+				break
+			}
+			if try == 49 {
+				t.Errorf("INFO %s: %s missing or zero:\n%s", section, field, v)
+			}
+			for k := 0; k < 200; k++ {
+				c.do("COMMAND", "COUNT")
+			}
 		}
 	}
 
