@@ -2,6 +2,8 @@ package node
 
 import (
 	"fmt"
+	"os"
+	"strconv"
 	"testing"
 
 	"opdis/wire"
@@ -118,5 +120,39 @@ func BenchmarkFeedLargeValue(b *testing.B) {
 		if out, _ := tn.TakeOutput(id, nil); string(out) != "+OK\r\n" {
 			b.Fatalf("reply %q", out)
 		}
+	}
+}
+
+// TestCacheZADD runs OPDIS_CACHE_OPS ZADDs (as bench.sh's, pipelined 16
+// at a time, from batches built beforehand) after filling the set, for
+// running under valgrind --tool=cachegrind: its simulated cache misses do
+// not depend on the machine's load, unlike timings. Subtract a run with 0
+// ops.
+func TestCacheZADD(t *testing.T) {
+	ops, err := strconv.Atoi(os.Getenv("OPDIS_CACHE_OPS"))
+	if err != nil {
+		t.Skip("OPDIS_CACHE_OPS is not set")
+	}
+	tn := newTestNode(t)
+	id := tn.connect()
+	batches := func(cmd func(int) [][]byte, n int) (bs [][]byte) {
+		for j := 0; j < n; j += 16 {
+			var buf []byte
+			for k := 0; k < 16; k++ {
+				buf = wire.AppendCommand(buf, cmd(j+k)...)
+			}
+			bs = append(bs, buf)
+		}
+		return bs
+	}
+	out := make([]byte, 0, 4096)
+	for _, b := range batches(benchCmd("ZADD", 1), 2*benchKeyspace) {
+		tn.Feed(id, b)
+		out, _ = tn.TakeOutput(id, out[:0])
+	}
+	bs := batches(benchCmd("ZADD", 2), 4096*16)
+	for j := 0; j < ops/16; j++ {
+		tn.Feed(id, bs[j%len(bs)])
+		out, _ = tn.TakeOutput(id, out[:0])
 	}
 }

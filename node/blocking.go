@@ -1,6 +1,9 @@
 package node
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // blockState is a client parked in a blocking command (BLPOP, BZPOPMIN…).
 type blockState struct {
@@ -42,6 +45,8 @@ func (n *Node) block(c *Client, keys [][]byte, timeout time.Duration) {
 		c.blockedOn.reblocked = true
 		return
 	}
+	// curArgs may be the client's reused argv: the parked command keeps a copy.
+	c.curArgs = slices.Clone(c.curArgs)
 	bs := &blockState{db: c.db, cmd: n.lookupCommand(c.curArgs[0]), args: c.curArgs}
 	if timeout > 0 {
 		bs.deadline = n.monotonic() + timeout

@@ -37,7 +37,11 @@ type Client struct {
 	execDepth int
 
 	curArgs [][]byte // the command being run, for block
-	errored bool     // the current command replied an error
+	// argv is the array the client's commands are parsed into, reused
+	// from one command to the next; whoever keeps a command's args past
+	// its call (MULTI's queue, a parked command) keeps a copy.
+	argv    [][]byte
+	errored bool // the current command replied an error
 
 	noEvict bool // CLIENT NO-EVICT ON (shown as flag e by CLIENT LIST)
 

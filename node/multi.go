@@ -1,5 +1,7 @@
 package node
 
+import "slices"
+
 // Transactions: MULTI, EXEC, DISCARD, WATCH, UNWATCH.
 
 // watchKey names a key in a database.
@@ -20,7 +22,7 @@ type multiState struct {
 }
 
 func (m *multiState) queue(cmd *Command, args [][]byte) {
-	m.commands = append(m.commands, queuedCommand{cmd, args})
+	m.commands = append(m.commands, queuedCommand{cmd, slices.Clone(args)}) // args is the client's reused argv
 }
 
 func isMultiControl(name string) bool {

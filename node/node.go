@@ -167,12 +167,15 @@ func (n *Node) keepRest(c *Client, rest []byte) {
 	c.in = append(c.in[:0], rest...)
 }
 
+// maxReusedArgv bounds the argv array a client keeps between commands.
+const maxReusedArgv = 64
+
 // processBuffer runs every complete command at the front of buf and
 // returns what is left.
 func (n *Node) processBuffer(c *Client, buf []byte) []byte {
 	lim := wire.Limits{MaxBulkLen: n.cfg.ProtoMaxBulkLen}
 	for len(buf) > 0 && !c.closing && c.blockedOn == nil {
-		args, used, err := wire.ParseCommand(buf, lim)
+		args, used, err := wire.ParseCommandArgs(buf, lim, c.argv)
 		if err != nil {
 			c.addError("ERR " + err.Error())
 			c.closeAfterReply()
@@ -183,6 +186,9 @@ func (n *Node) processBuffer(c *Client, buf []byte) []byte {
 		}
 		buf = buf[used:]
 		if args != nil {
+			if cap(args) <= maxReusedArgv {
+				c.argv = args[:0]
+			}
 			n.inCall = c
 			n.call(c, args)
 			n.handleReadyKeys()

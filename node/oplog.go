@@ -1,6 +1,7 @@
 package node
 
 import (
+	"bytes"
 	"strconv"
 
 	"opdis/wire"
@@ -73,7 +74,14 @@ func (n *Node) propagateExpire(db *DB, key string) {
 
 func (n *Node) record(db int, flag uint8, args [][]byte) {
 	if n.OnPropagate != nil {
-		n.OnPropagate(db, args)
+		// A deep copy: handing args itself to an unknown function would
+		// make every caller's argument list (and literal arguments such as
+		// []byte("set")) escape to the heap, hook or not.
+		cp := make([][]byte, len(args))
+		for i, a := range args {
+			cp[i] = bytes.Clone(a)
+		}
+		n.OnPropagate(db, cp)
 	}
 	if n.op.applying {
 		return

@@ -448,9 +448,41 @@ func (n *Node) applyStream(l *masterLink, data []byte) {
 	}
 }
 
+// applyStreamEntry applies the oplog entry at the front of buf (an opdis
+// master's stream) and says how many bytes it took (0: incomplete).
+func (n *Node) applyStreamEntry(buf []byte) (int, error) {
+	e, size, err := wire.ParseEntry(buf, false)
+	if err != nil || size == 0 {
+		return 0, err
+	}
+	if e.Partial() {
+		return 0, fmt.Errorf("entry %d arrived incomplete", e.Header.OpID)
+	}
+	n.repl.masterOpdis = true // (a restart that resumed knows it only now)
+	if err := n.applyEntry(e); err != nil {
+		return 0, fmt.Errorf("entry %d: %w", e.Header.OpID, err)
+	}
+	raw := buf[:size]
+	n.aofAppend(raw, e.Header)
+	n.replFeedApplied(raw)
+	if e.Header.OpID >= n.op.nextOpID {
+		n.op.nextOpID = e.Header.OpID + 1
+	}
+	if e.Header.Version >= 2 {
+		n.op.lastEpoch = e.Header.Epoch
+	}
+	if n.op.onEntry != nil {
+		n.op.onEntry(raw, e.Header)
+	}
+	return size, nil
+}
+
 // applyOne applies the first whole unit of buf and says how many bytes
 // it took (0: incomplete).
 func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
+	if wire.StartsWithOpinfo(buf) { // an opdis master's entry: parse it once
+		return n.applyStreamEntry(buf)
+	}
 	args, used, err := wire.ParseCommand(buf, wire.Limits{MaxBulkLen: 1 << 40})
 	if err != nil || used == 0 {
 		return 0, err
@@ -460,30 +492,7 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 		return used, nil
 	}
 	if wire.IsOpinfo(args) {
-		e, size, err := wire.ParseEntry(buf, false)
-		if err != nil || size == 0 {
-			return 0, err
-		}
-		if e.Partial() {
-			return 0, fmt.Errorf("entry %d arrived incomplete", e.Header.OpID)
-		}
-		n.repl.masterOpdis = true // (a restart that resumed knows it only now)
-		if err := n.applyEntry(e); err != nil {
-			return 0, fmt.Errorf("entry %d: %w", e.Header.OpID, err)
-		}
-		raw := buf[:size]
-		n.aofAppend(raw, e.Header)
-		n.replFeedApplied(raw)
-		if e.Header.OpID >= n.op.nextOpID {
-			n.op.nextOpID = e.Header.OpID + 1
-		}
-		if e.Header.Version >= 2 {
-			n.op.lastEpoch = e.Header.Epoch
-		}
-		if n.op.onEntry != nil {
-			n.op.onEntry(raw, e.Header)
-		}
-		return size, nil
+		return n.applyStreamEntry(buf)
 	}
 	switch {
 	case eq(args[0], "ping"):

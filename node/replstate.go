@@ -155,4 +155,3 @@ func (n *Node) restoreReplState() {
 	}
 	n.logf(LogNotice, "Replication state restored: replid %s offset %d (as %s)", s.replID, s.offset, map[bool]string{true: "master", false: "replica"}[asMaster])
 }
-

@@ -76,6 +76,9 @@ func zslCheck(t *testing.T, z *ZSet) {
 			if got, want := x.lv(lvl).span, rank[x.lv(lvl).forward]-rank[x]; got != want {
 				t.Fatalf("level %d span after %q = %d, want %d", lvl, x.member, got, want)
 			}
+			if got, want := x.lv(lvl).score, x.lv(lvl).forward.score; got != want {
+				t.Fatalf("level %d score after %q = %v, its forward has %v", lvl, x.member, got, want)
+			}
 		}
 	}
 	for lvl := z.level; lvl < zslMaxLevel; lvl++ {

@@ -38,11 +38,20 @@ type Limits struct {
 // args nil. The arguments are copied out of buf into one fresh allocation, so
 // callers may keep them after buf is reused.
 func ParseCommand(buf []byte, lim Limits) (args [][]byte, n int, err error) {
+	return ParseCommandArgs(buf, lim, nil)
+}
+
+// ParseCommandArgs is ParseCommand putting the argument slices of a
+// multibulk request in dst's array when it is large enough (the bytes
+// still go to a fresh allocation). A caller that parses command after
+// command can so reuse one array, and must copy the returned slice (not
+// the bytes) to keep it past its next parse.
+func ParseCommandArgs(buf []byte, lim Limits, dst [][]byte) (args [][]byte, n int, err error) {
 	if len(buf) == 0 {
 		return nil, 0, nil
 	}
 	if buf[0] == '*' {
-		return parseMultibulk(buf, lim)
+		return parseMultibulk(buf, lim, dst, true)
 	}
 	return parseInline(buf)
 }
@@ -58,7 +67,10 @@ func readLine(buf []byte, pos int) (line []byte, next int, ok bool) {
 	return buf[pos : pos+i], pos + i + 2, true
 }
 
-func parseMultibulk(buf []byte, lim Limits) ([][]byte, int, error) {
+// parseMultibulk parses a "*N" request into dst's array (or a new one).
+// With copyArgs false the arguments are slices of buf, for a caller done
+// with them before buf changes.
+func parseMultibulk(buf []byte, lim Limits, dst [][]byte, copyArgs bool) ([][]byte, int, error) {
 	maxMulti := lim.MaxMultibulkLen
 	if maxMulti == 0 {
 		maxMulti = 1<<31 - 1
@@ -125,8 +137,19 @@ func parseMultibulk(buf []byte, lim Limits) ([][]byte, int, error) {
 		total += int(size)
 		pos = end + 2
 	}
+	args := dst[:0]
+	if cap(args) < len(spans) {
+		args = make([][]byte, len(spans))
+	} else {
+		args = args[:len(spans)]
+	}
+	if !copyArgs {
+		for i, s := range spans {
+			args[i] = buf[s.start:s.end:s.end]
+		}
+		return args, pos, nil
+	}
 	store := make([]byte, total)
-	args := make([][]byte, len(spans))
 	at := 0
 	for i, s := range spans {
 		n := copy(store[at:], buf[s.start:s.end])

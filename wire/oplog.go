@@ -118,6 +118,17 @@ type Entry struct {
 	Size     int        // bytes the entry occupies, opinfo included
 }
 
+// StartsWithOpinfo reports whether buf begins with an opinfo command in
+// the form AppendCommand writes ("*2\r\n$6\r\nopinfo\r\n", any case), so
+// a reader of a stream of entries can go to ParseEntry without parsing
+// the header twice. False means "maybe not": parse and check IsOpinfo.
+func StartsWithOpinfo(buf []byte) bool {
+	const prefix = "*2\r\n$6\r\n"
+	return len(buf) >= len(prefix)+8 && string(buf[:len(prefix)]) == prefix &&
+		bytes.EqualFold(buf[len(prefix):len(prefix)+6], opinfoName) &&
+		buf[len(prefix)+6] == '\r' && buf[len(prefix)+7] == '\n'
+}
+
 // IsOpinfo reports whether args is an opinfo command.
 func IsOpinfo(args [][]byte) bool {
 	return len(args) == 2 && bytes.EqualFold(args[0], opinfoName)
@@ -147,7 +158,15 @@ func (e Entry) Partial() bool {
 // a Partial entry, so the caller can tell a torn tail from corruption. Commands are parsed with
 // no bulk limit: the log is trusted input once its framing is valid.
 func ParseEntry(buf []byte, atEOF bool) (e Entry, n int, err error) {
-	args, used, err := ParseCommand(buf, Limits{MaxBulkLen: 1 << 40})
+	var args [][]byte
+	var used int
+	var small [2][]byte
+	if len(buf) > 0 && buf[0] == '*' {
+		// The header is decoded at once: its arguments need no copy.
+		args, used, err = parseMultibulk(buf, Limits{MaxBulkLen: 1 << 40}, small[:0], false)
+	} else {
+		args, used, err = ParseCommand(buf, Limits{MaxBulkLen: 1 << 40})
+	}
 	if err != nil {
 		return Entry{}, 0, fmt.Errorf("oplog entry at byte 0: %w", err)
 	}

@@ -141,3 +141,22 @@ func cmd(args ...string) [][]byte {
 	}
 	return out
 }
+
+func TestStartsWithOpinfo(t *testing.T) {
+	entry := AppendEntry(nil, Header{Version: 2, CmdNum: 2, OpID: 7}, [][]byte{[]byte("set"), []byte("k"), []byte("v")})
+	for _, c := range []struct {
+		buf  string
+		want bool
+	}{
+		{string(entry), true},
+		{"*2\r\n$6\r\nOPINFO\r\n", true},
+		{"*2\r\n$6\r\nopinfo\r", false}, // too short to tell
+		{"*2\r\n$6\r\nopinfx\r\n", false},
+		{"*3\r\n$3\r\nset\r\n$1\r\nk\r\n$1\r\nv\r\n", false},
+		{"*2\r\n$06\r\nopinfo\r\n", false}, // "maybe not": the caller parses
+	} {
+		if got := StartsWithOpinfo([]byte(c.buf)); got != c.want {
+			t.Errorf("StartsWithOpinfo(%q) = %v, want %v", c.buf, got, c.want)
+		}
+	}
+}

@@ -174,7 +174,6 @@ func (v *verifier) readRDBIndex(lines []aofbinlog.IndexLine) {
 	}
 }
 
-
 // checkFile scans one listed file.
 func (v *verifier) checkFile(i int, ln aofbinlog.IndexLine, last bool) error {
 	name := ln.Name

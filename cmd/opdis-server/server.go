@@ -48,6 +48,8 @@ type server struct {
 	loop *eventLoop
 
 	dialer *dialer // the node's Dialer
+
+	gc *gcTuner // owned by whoever ticks the node
 }
 
 // conn is one client connection. Its reader goroutine feeds the node and
@@ -78,6 +80,7 @@ func newServer(cfg node.Config, env node.Env, log *logger) *server {
 		tickNow: make(chan struct{}, 1),
 	}
 	s.dialer = &dialer{s: s}
+	s.gc = newGCTuner()
 	env.Dialer = s.dialer
 	s.node = node.New(cfg, env)
 	return s
@@ -259,6 +262,7 @@ func (s *server) clients() int {
 // Call with the node owned; the caller collects Pending afterwards.
 func (s *server) tickOnce() (next time.Duration, shutdown bool) {
 	s.node.Tick()
+	s.gc.tune(time.Now())
 	if lvl := s.node.Config().LogLevel; lvl != s.loglevel {
 		s.loglevel = lvl
 		s.log.setLevel(lvl)
