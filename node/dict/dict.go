@@ -7,7 +7,11 @@ package dict
 // Rand is the random source Random draws from.
 type Rand interface{ Uint64() uint64 }
 
+// An entry keeps its key's hash: a lookup then reads the key's bytes
+// (another cache line, often a miss) only for the entry that matches, and a
+// resize does not hash again.
 type entry[V any] struct {
+	hash uint64
 	key  string
 	val  V
 	next *entry[V]
@@ -39,9 +43,9 @@ func (d *Dict[V]) Get(key string) (V, bool) {
 		var zero V
 		return zero, false
 	}
-	mask := uint64(len(d.buckets) - 1)
-	for e := d.buckets[d.hash(key)&mask]; e != nil; e = e.next {
-		if e.key == key {
+	h := d.hash(key)
+	for e := d.buckets[h&uint64(len(d.buckets)-1)]; e != nil; e = e.next {
+		if e.hash == h && e.key == key {
 			return e.val, true
 		}
 	}
@@ -55,9 +59,9 @@ func (d *Dict[V]) Ptr(key string) *V {
 	if d.n == 0 {
 		return nil
 	}
-	mask := uint64(len(d.buckets) - 1)
-	for e := d.buckets[d.hash(key)&mask]; e != nil; e = e.next {
-		if e.key == key {
+	h := d.hash(key)
+	for e := d.buckets[h&uint64(len(d.buckets)-1)]; e != nil; e = e.next {
+		if e.hash == h && e.key == key {
 			return &e.val
 		}
 	}
@@ -69,15 +73,15 @@ func (d *Dict[V]) Set(key string, val V) bool {
 	if len(d.buckets) == 0 {
 		d.buckets = make([]*entry[V], minBuckets)
 	}
-	mask := uint64(len(d.buckets) - 1)
-	b := d.hash(key) & mask
+	h := d.hash(key)
+	b := h & uint64(len(d.buckets)-1)
 	for e := d.buckets[b]; e != nil; e = e.next {
-		if e.key == key {
+		if e.hash == h && e.key == key {
 			e.val = val
 			return false
 		}
 	}
-	d.buckets[b] = &entry[V]{key: key, val: val, next: d.buckets[b]}
+	d.buckets[b] = &entry[V]{hash: h, key: key, val: val, next: d.buckets[b]}
 	d.n++
 	if d.n > len(d.buckets) {
 		d.resize(len(d.buckets) * 2)
@@ -90,11 +94,11 @@ func (d *Dict[V]) Delete(key string) bool {
 	if d.n == 0 {
 		return false
 	}
-	mask := uint64(len(d.buckets) - 1)
-	b := d.hash(key) & mask
+	h := d.hash(key)
+	b := h & uint64(len(d.buckets)-1)
 	var prev *entry[V]
 	for e := d.buckets[b]; e != nil; prev, e = e, e.next {
-		if e.key != key {
+		if e.hash != h || e.key != key {
 			continue
 		}
 		if prev == nil {
@@ -131,7 +135,7 @@ func (d *Dict[V]) resize(size int) {
 		for e := head; e != nil; {
 			next := e.next
 			e.next = nil
-			b := d.hash(e.key) & mask
+			b := e.hash & mask
 			if tails[b] == nil {
 				d.buckets[b] = e
 			} else {
