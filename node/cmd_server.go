@@ -778,13 +778,8 @@ func clientPauseCmd(n *Node, c *Client, args [][]byte) {
 		c.addError("ERR CLIENT PAUSE mode must be WRITE or ALL")
 		return
 	}
-	v, ok := parseInt(args[2])
+	_, ok := parseMsTimeout(c, args[2])
 	if !ok {
-		c.addError("ERR timeout is not an integer or out of range")
-		return
-	}
-	if v < 0 {
-		c.addError(errNegTimeout)
 		return
 	}
 	c.addOK()

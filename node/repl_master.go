@@ -884,6 +884,21 @@ func (n *Node) replicaAckTime(c *Client) time.Duration {
 
 // ---- WAIT and min-replicas-to-write ----
 
+// parseMsTimeout reads a millisecond timeout argument (WAIT, WAITAOF,
+// CLIENT PAUSE), replying Redis's error when it is not one.
+func parseMsTimeout(c *Client, arg []byte) (int64, bool) {
+	ms, ok := parseInt(arg)
+	if !ok {
+		c.addError("ERR timeout is not an integer or out of range")
+		return 0, false
+	}
+	if ms < 0 {
+		c.addError(errNegTimeout)
+		return 0, false
+	}
+	return ms, true
+}
+
 // waitCmd is WAIT numreplicas timeout: the number of replicas that
 // acknowledged this client's last write, once numreplicas did or the
 // timeout (ms, 0 forever) passed. Inside a transaction it answers at once.
@@ -897,13 +912,8 @@ func waitCmd(n *Node, c *Client, args [][]byte) {
 		c.addError(errNotInt)
 		return
 	}
-	ms, ok := parseInt(args[2])
+	ms, ok := parseMsTimeout(c, args[2])
 	if !ok {
-		c.addError("ERR timeout is not an integer or out of range")
-		return
-	}
-	if ms < 0 {
-		c.addError(errNegTimeout)
 		return
 	}
 	acked := n.countAcked(c.woff)

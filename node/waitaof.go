@@ -34,13 +34,8 @@ func waitaofCmd(n *Node, c *Client, args [][]byte) {
 		c.addError("ERR value is out of range, must be positive")
 		return
 	}
-	ms, ok := parseInt(args[3])
+	ms, ok := parseMsTimeout(c, args[3])
 	if !ok {
-		c.addError("ERR timeout is not an integer or out of range")
-		return
-	}
-	if ms < 0 {
-		c.addError(errNegTimeout)
 		return
 	}
 	if n.isReplica() {
