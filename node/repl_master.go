@@ -916,7 +916,7 @@ func waitCmd(n *Node, c *Client, args [][]byte) {
 	if !ok {
 		return
 	}
-	acked := n.countAcked(c.woff)
+	acked := n.countAcked(c.woff, false)
 	if n.bug("wait-lies") {
 		acked = max(acked, want)
 	}
@@ -924,21 +924,32 @@ func waitCmd(n *Node, c *Client, args [][]byte) {
 		c.addInt(acked)
 		return
 	}
-	w := &replWait{c: c, offset: c.woff, want: want}
+	n.parkWait(&replWait{c: c, offset: c.woff, want: want}, ms)
+}
+
+// parkWait parks w's client (WAIT, WAITAOF) until it is served or ms (0:
+// forever) pass, and asks the replicas for acks.
+func (n *Node) parkWait(w *replWait, ms int64) {
 	if ms > 0 {
 		w.deadline = n.monotonic() + time.Duration(min(ms, 100*365*24*3600*1000))*time.Millisecond
 	}
-	n.block(c, nil, 0) // parked with no keys; WAIT's own deadline is kept here
-	w.bs = c.blockedOn
+	n.block(w.c, nil, 0) // parked with no keys; the deadline is kept in w
+	w.bs = w.c.blockedOn
 	n.repl.m.waits = append(n.repl.m.waits, w)
 	n.requestAcks()
 }
 
-// countAcked is how many online replicas acknowledged offset.
-func (n *Node) countAcked(offset int64) int64 {
+// countAcked is how many online replicas acknowledged offset: received
+// it, or (fsynced) hold it fsynced in their AOF.
+func (n *Node) countAcked(offset int64, fsynced bool) int64 {
 	var k int64
 	for _, c := range n.repl.replicas {
-		if r := c.replica; !c.closing && r.state == replicaOnline && r.ackOffset >= offset {
+		r := c.replica
+		acked := r.ackOffset
+		if fsynced {
+			acked = r.fackOffset
+		}
+		if !c.closing && r.state == replicaOnline && acked >= offset {
 			k++
 		}
 	}
@@ -979,7 +990,7 @@ func (n *Node) serveWaits(timeouts bool) {
 			keep = append(keep, w)
 			continue
 		}
-		acked := n.countAcked(w.offset)
+		acked := n.countAcked(w.offset, false)
 		if acked >= w.want || timeouts && w.deadline != 0 && w.deadline <= now {
 			done, counts = append(done, w), append(counts, acked)
 			continue

@@ -1,7 +1,5 @@
 package node
 
-import "time"
-
 // WAITAOF numlocal numreplicas timeout (Redis 7.2): block until this
 // client's last write is fsynced to the local AOF (numlocal, 0 or 1) and
 // to the AOF of numreplicas replicas, or the timeout; reply [local,
@@ -51,25 +49,19 @@ func waitaofCmd(n *Node, c *Client, args [][]byte) {
 		n.replyAOFWait(w)
 		return
 	}
-	if ms > 0 {
-		w.deadline = n.monotonic() + time.Duration(min(ms, 100*365*24*3600*1000))*time.Millisecond
-	}
-	n.block(c, nil, 0) // parked with no keys; the deadline is kept in w
-	w.bs = c.blockedOn
-	n.repl.m.waits = append(n.repl.m.waits, w)
-	n.requestAcks()
+	n.parkWait(w, ms)
 }
 
 // aofWaitDone reports whether w's conditions hold.
 func (n *Node) aofWaitDone(w *replWait) bool {
-	return n.localFsynced(w.aof.opid) >= w.aof.local && n.countFsynced(w.offset) >= w.want
+	return n.localFsynced(w.aof.opid) >= w.aof.local && n.countAcked(w.offset, true) >= w.want
 }
 
 // replyAOFWait answers a WAITAOF with [local, replicas].
 func (n *Node) replyAOFWait(w *replWait) {
 	w.c.addArray(2)
 	w.c.addInt(n.localFsynced(w.aof.opid))
-	w.c.addInt(n.countFsynced(w.offset))
+	w.c.addInt(n.countAcked(w.offset, true))
 }
 
 // localFsynced is 1 when op id opid (0: no write) is fsynced to this
@@ -79,18 +71,6 @@ func (n *Node) localFsynced(opid int64) int64 {
 		return 1
 	}
 	return 0
-}
-
-// countFsynced is how many online replicas reported their AOF fsynced
-// up to offset.
-func (n *Node) countFsynced(offset int64) int64 {
-	var k int64
-	for _, c := range n.repl.replicas {
-		if r := c.replica; !c.closing && r.state == replicaOnline && r.fackOffset >= offset {
-			k++
-		}
-	}
-	return k
 }
 
 // fsyncedOffset is the replication offset up to which this node's AOF is
