@@ -60,15 +60,7 @@ func TestOpdisReplicaOfRedisMaster(t *testing.T) {
 			if got := dial(t, r.addr).do("REPLICAOF", "127.0.0.1", strconv.Itoa(m.port)); got != `"OK"` {
 				t.Fatalf("REPLICAOF: %s", got)
 			}
-			same := func() string {
-				if st := infoField(t, r.addr, "replication", "master_link_status"); st != "up" {
-					return "link " + st
-				}
-				if d := cmp.Diff(dataset(t, m.addr), dataset(t, r.addr)); d != "" {
-					return "datasets differ (-master +replica):\n" + d
-				}
-				return ""
-			}
+			same := replicaInStep(t, m, r)
 			eventually(t, 15*time.Second, same)
 
 			// Writes of every type after the sync arrive by the stream.
@@ -187,5 +179,19 @@ func TestOpdisReplicationChain(t *testing.T) {
 	}
 	if got := infoField(t, m.addr, "stats", "sync_full"); got != "1" {
 		t.Fatalf("the master did %s full syncs, want 1", got)
+	}
+}
+
+// replicaInStep is an eventually check: r's link is up and its dataset
+// equals m's.
+func replicaInStep(t *testing.T, m, r *proc) func() string {
+	return func() string {
+		if st := infoField(t, r.addr, "replication", "master_link_status"); st != "up" {
+			return "link " + st
+		}
+		if d := cmp.Diff(dataset(t, m.addr), dataset(t, r.addr)); d != "" {
+			return "datasets differ (-master +replica):\n" + d
+		}
+		return ""
 	}
 }

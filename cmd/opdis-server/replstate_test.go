@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
 	"github.com/redis/go-redis/v9"
 )
 
@@ -83,15 +82,7 @@ func TestRedisMasterStreamDBAcrossRestart(t *testing.T) {
 	defer db1.Close()
 	mc := redis.NewClient(&redis.Options{Addr: m.addr})
 	defer mc.Close()
-	same := func() string {
-		if st := infoField(t, r.addr, "replication", "master_link_status"); st != "up" {
-			return "link " + st
-		}
-		if d := cmp.Diff(dataset(t, m.addr), dataset(t, r.addr)); d != "" {
-			return "datasets differ (-master +replica):\n" + d
-		}
-		return ""
-	}
+	same := replicaInStep(t, m, r)
 	db1.Set(ctx, "a", "1", 0)
 	eventually(t, 15*time.Second, same)
 	full := infoField(t, m.addr, "stats", "sync_full")
