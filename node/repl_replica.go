@@ -35,7 +35,6 @@ type masterLink struct {
 	streaming bool
 	lastIO    time.Duration // the last byte from the master
 	lastAck   time.Duration
-	db        *DB // a Redis master's SELECTed database
 	// aofReplID is the master's replid while an AOF continue runs (until
 	// syncreploffset); "" otherwise.
 	aofReplID string
@@ -157,7 +156,7 @@ func (n *Node) dialMaster() {
 	n.nextClientID++
 	c := newClient(n, n.nextClientID, n.repl.masterHost+":"+strconv.Itoa(n.repl.masterPort), "")
 	c.authenticated = true
-	l := &masterLink{c: c, lastIO: n.monotonic(), db: n.dbs[0]}
+	l := &masterLink{c: c, lastIO: n.monotonic()}
 	c.master = l
 	n.clients[c.ID] = c
 	n.clientList = append(n.clientList, c)
@@ -325,14 +324,14 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	// (Redis kills its child before loading a sync).
 	n.abortSnapshot("the dataset was replaced by a full sync from the master")
 	f := l.full
+	if f.Opdis != nil {
+		n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
+		n.setApplied(f.Opdis.Applied)
+	}
 	// The synced dataset goes to disk first: if it cannot, the node keeps
 	// the dataset, ids and history its disk holds (what a restart would
 	// load), and the next attempt starts again.
 	if n.aofOn() {
-		if f.Opdis != nil {
-			n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
-			n.setApplied(f.Opdis.Applied)
-		}
 		if err := n.adoptSnapshot(l.rdb); err != nil {
 			restore()
 			return fmt.Errorf("writing the synced snapshot: %w", err)
@@ -348,10 +347,6 @@ func (n *Node) loadFullSync(l *masterLink) error {
 	n.repl.streamDB = 0  // the master SELECTs again after a full sync
 	n.aof.fsyncedOff = 0 // a new offset space: FACK restarts from the next fsync
 	n.repl.masterOpdis = f.Opdis != nil
-	if f.Opdis != nil {
-		n.op.nextOpID, n.op.lastEpoch = f.Opdis.NextOpID, f.Opdis.LastEpoch
-		n.setApplied(f.Opdis.Applied)
-	}
 	if n.op.onFullSync != nil {
 		n.op.onFullSync(true)
 	}
@@ -418,7 +413,6 @@ func (n *Node) linkUp(l *masterLink) {
 	if n.repl.streamDB < 0 || n.repl.streamDB >= len(n.dbs) {
 		n.repl.streamDB = 0
 	}
-	l.db = n.dbs[n.repl.streamDB]
 }
 
 // applyStream applies the master's stream: whole entries (or commands)
@@ -522,7 +516,6 @@ func (n *Node) applyOne(l *masterLink, buf []byte) (int, error) {
 		return used, nil
 	case eq(args[0], "select") && len(args) == 2:
 		if i, ok := parseInt(args[1]); ok && i >= 0 && int(i) < len(n.dbs) {
-			l.db = n.dbs[i]
 			n.repl.streamDB = int(i)
 		}
 	default:
@@ -548,11 +541,10 @@ func (n *Node) runMasterCommand(l *masterLink, args [][]byte) {
 		return
 	}
 	c := l.c
-	c.db = l.db
+	c.db = n.dbs[n.repl.streamDB] // the database a redis-server master SELECTed
 	n.inMasterStream = true
 	n.exec(c, cmd, args)
 	n.inMasterStream = false
-	l.db = c.db
 	n.repl.streamDB = c.db.id
 	c.out = c.out[:0] // a replica never replies on the link
 }
