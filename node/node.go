@@ -1,6 +1,7 @@
 package node
 
 import (
+	"slices"
 	"sort"
 	"time"
 
@@ -256,8 +257,11 @@ func (n *Node) TakeOutput(id int64, dst []byte) (out []byte, closeConn bool) {
 // TakeOutput. The list is cleared.
 func (n *Node) Pending() []int64 {
 	p := n.pending
+	if len(p) == 0 {
+		return nil // the server asks before every wait: keep it free
+	}
 	n.pending = nil
-	sort.Slice(p, func(i, j int) bool { return p[i] < p[j] })
+	slices.Sort(p)
 	return p
 }
 
