@@ -162,7 +162,7 @@ func (n *Node) dispatch(c *Client, args [][]byte) {
 		n.rejectCommand(c, cmd, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
 		return
 	}
-	if n.isReplica() && n.cfg.ReplicaReadOnly && c.master == nil && isWriteCommand(c, cmd) {
+	if n.isReplica() && n.cfg.ReplicaReadOnly && c.master == nil && runFlags(c, cmd)&FlagWrite != 0 {
 		n.rejectCommand(c, cmd, "READONLY You can't write against a read only replica.")
 		return
 	}
@@ -220,25 +220,23 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	}
 }
 
-// rejectCommand replies an error for a command that never ran and, inside
-// MULTI, dooms the transaction (EXECABORT).
-// isWriteCommand is Redis's is_write_command: a write, or an EXEC with a
-// write queued (a transaction begun on a master that became a replica, by
-// REPLICAOF or FAILOVER, is refused whole).
-func isWriteCommand(c *Client, cmd *Command) bool {
-	if cmd.Flags&FlagWrite != 0 {
-		return true
-	}
+// runFlags are the flags of what cmd runs: its own, and for an EXEC those
+// of every queued command too (Redis's is_write_command and
+// is_may_replicate_command: a transaction begun on a master that became a
+// replica, by REPLICAOF or FAILOVER, is refused whole; one with writes
+// waits out a write pause).
+func runFlags(c *Client, cmd *Command) Flags {
+	f := cmd.Flags
 	if cmd.Name == "exec" && c.multi != nil {
 		for _, q := range c.multi.commands {
-			if q.cmd.Flags&FlagWrite != 0 {
-				return true
-			}
+			f |= q.cmd.Flags
 		}
 	}
-	return false
+	return f
 }
 
+// rejectCommand replies an error for a command that never ran and, inside
+// MULTI, dooms the transaction (EXECABORT).
 func (n *Node) rejectCommand(c *Client, cmd *Command, msg string) {
 	if c.multi != nil {
 		c.multi.aborted = true

@@ -24,17 +24,7 @@ func (n *Node) mustPostpone(c *Client, cmd *Command) bool {
 	if !n.pause.writes || c.replica != nil || c.master != nil || c == n.loader {
 		return false
 	}
-	if cmd.Flags&(FlagWrite|FlagMayReplicate) != 0 {
-		return true
-	}
-	if cmd.Name == "exec" && c.multi != nil {
-		for _, q := range c.multi.commands {
-			if q.cmd.Flags&(FlagWrite|FlagMayReplicate) != 0 {
-				return true
-			}
-		}
-	}
-	return false
+	return runFlags(c, cmd)&(FlagWrite|FlagMayReplicate) != 0
 }
 
 // postpone parks c with its command. The arguments are copied: they may
