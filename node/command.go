@@ -194,10 +194,7 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	c.lastCmd = cmd.Name
 	c.errored = false
 	c.curArgs = args
-	start := n.monotonic()
-	if n.callDepth == 0 {
-		n.callMsSet = false // read lazily: most commands never need the wall clock
-	}
+	start := n.commandStart()
 	if n.snap != nil {
 		n.snapBeforeCommand(c, cmd, args)
 	}
@@ -210,10 +207,9 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 			c.wopid = n.op.nextOpID - 1
 		}
 		c.woff = n.clientOffset()
-		n.callMsSet = false
 	}
 	cmd.Calls++
-	cmd.Usec += int64((n.monotonic() - start) / time.Microsecond)
+	cmd.Usec += int64((n.commandEnd() - start) / time.Microsecond)
 	if c.errored {
 		cmd.FailedCalls++
 		n.stats.TotalErrorReplies++

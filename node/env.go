@@ -35,21 +35,6 @@ type Env struct {
 	Bug func(site string) bool
 }
 
-// nowMs is the wall time in ms. Inside a command (and a whole EXEC) it is
-// the time the outermost command started, as Redis 7.0's cached mstime: a
-// key cannot expire halfway through a command or a transaction.
-func (n *Node) nowMs() int64 {
-	if n.callDepth > 0 {
-		if !n.callMsSet {
-			n.callMs, n.callMsSet = n.env.Clock.UnixNano()/1e6, true
-		}
-		return n.callMs
-	}
-	return n.env.Clock.UnixNano() / 1e6
-}
-
-func (n *Node) monotonic() time.Duration { return n.env.Clock.Monotonic() }
-
 // randN returns a uniform int in [0, max).
 func (n *Node) randN(max int) int {
 	if max <= 1 {

@@ -47,6 +47,7 @@ type Node struct {
 	callDepth int   // >0 while a command runs
 	callMs    int64 // wall ms when the outermost running command first asked
 	callMsSet bool
+	clk       batchClock // clock reads shared by a pipeline's commands (clock.go)
 	// lruMs is the access time given to objects: refreshed by Tick, like
 	// Redis's LRU clock (whose resolution is a second), so a lookup costs
 	// no clock read.
@@ -143,18 +144,19 @@ func (n *Node) Feed(id int64, data []byte) {
 		return
 	}
 	n.stats.NetInputBytes += int64(len(data))
-	c.lastInteraction = n.monotonic()
+	now := n.monotonic()
+	c.lastInteraction = now
 	if c.master != nil {
 		n.masterFeed(c.master, data)
 		return
 	}
 	if len(c.in) == 0 {
 		// Fast path: parse straight from data and keep only the remainder.
-		n.keepRest(c, n.processBuffer(c, data))
+		n.keepRest(c, n.processBufferAt(c, data, now))
 		return
 	}
 	c.in = append(c.in, data...)
-	n.keepRest(c, n.processBuffer(c, c.in))
+	n.keepRest(c, n.processBufferAt(c, c.in, now))
 }
 
 // keepRest makes rest, the unparsed tail of the input, the client's input
@@ -174,6 +176,14 @@ const maxReusedArgv = 64
 // processBuffer runs every complete command at the front of buf and
 // returns what is left.
 func (n *Node) processBuffer(c *Client, buf []byte) []byte {
+	return n.processBufferAt(c, buf, n.monotonic())
+}
+
+// processBufferAt is processBuffer for a caller that just read the
+// monotonic clock (now): the commands run as one batch (clock.go).
+func (n *Node) processBufferAt(c *Client, buf []byte, now time.Duration) []byte {
+	outer := n.beginBatch(now)
+	defer n.endBatch(outer)
 	lim := wire.Limits{MaxBulkLen: n.cfg.ProtoMaxBulkLen}
 	for len(buf) > 0 && !c.closing && c.blockedOn == nil {
 		args, used, err := wire.ParseCommandArgs(buf, lim, c.argv)

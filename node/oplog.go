@@ -97,10 +97,7 @@ func (n *Node) flushOplog() {
 	if len(cmds) == 0 {
 		return
 	}
-	nowMs := n.callMs // the time of the command that made the changes
-	if !n.callMsSet {
-		nowMs = n.env.Clock.UnixNano() / 1e6
-	}
+	nowMs := n.entryMs()
 	h := wire.Header{
 		Version: 2, CmdNum: wire.CmdNumOne, DB: uint16(cmds[0].db),
 		Timestamp: int32(nowMs / 1000), ServerID: n.cfg.ServerID,
