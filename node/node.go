@@ -48,6 +48,8 @@ type Node struct {
 	callMs    int64 // wall ms when the outermost running command first asked
 	callMsSet bool
 	clk       batchClock // clock reads shared by a pipeline's commands (clock.go)
+	// prefetchSum keeps what prefetchKeys read, so the reads stay.
+	prefetchSum uint64
 	// lruMs is the access time given to objects: refreshed by Tick, like
 	// Redis's LRU clock (whose resolution is a second), so a lookup costs
 	// no clock read.
@@ -185,7 +187,12 @@ func (n *Node) processBufferAt(c *Client, buf []byte, now time.Duration) []byte 
 	outer := n.beginBatch(now)
 	defer n.endBatch(outer)
 	lim := wire.Limits{MaxBulkLen: n.cfg.ProtoMaxBulkLen}
+	ahead := 0 // commands prefetchKeys covered that have not run yet
 	for len(buf) > 0 && !c.closing && c.blockedOn == nil {
+		if ahead == 0 {
+			ahead = max(1, n.prefetchKeys(c.db, buf))
+		}
+		ahead--
 		args, used, err := wire.ParseCommandArgs(buf, lim, c.argv)
 		if err != nil {
 			c.addError("ERR " + err.Error())

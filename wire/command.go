@@ -317,3 +317,37 @@ func hexVal(c byte) byte {
 		return c - 'A' + 10
 	}
 }
+
+// PeekKey returns, without copying, the second argument of the multibulk
+// command at the start of buf (for most commands the key) and the
+// command's length in bytes. ok is false unless buf starts with a complete
+// command of two or more arguments in the plain form clients send (headers
+// without leading zeros); ParseCommand then decides what buf holds. It lets
+// the node look ahead in a pipeline without parsing it twice in full.
+func PeekKey(buf []byte) (key []byte, n int, ok bool) {
+	if len(buf) == 0 || buf[0] != '*' {
+		return nil, 0, false
+	}
+	count, pos, ok := quickLen(buf, 0)
+	if !ok || count < 2 {
+		return nil, 0, false
+	}
+	for i := int64(0); i < count; i++ {
+		if pos >= len(buf) || buf[pos] != '$' {
+			return nil, 0, false
+		}
+		size, next, ok := quickLen(buf, pos)
+		if !ok {
+			return nil, 0, false
+		}
+		end := next + int(size)
+		if end+2 > len(buf) || end < next {
+			return nil, 0, false
+		}
+		if i == 1 {
+			key = buf[next:end:end]
+		}
+		pos = end + 2
+	}
+	return key, pos, true
+}

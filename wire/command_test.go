@@ -267,3 +267,42 @@ func BenchmarkParseCommand(b *testing.B) {
 		}
 	}
 }
+
+// FuzzPeekKey checks PeekKey against ParseCommand: whatever PeekKey
+// accepts parses to a command whose second argument and length it gave.
+func FuzzPeekKey(f *testing.F) {
+	for _, s := range []string{"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*1\r\n",
+		"*2\r\n$3\r\nGET\r\n$0\r\n\r\n", "*1\r\n$4\r\nPING\r\n", "*2\r\n$3\r\nGET\r\n$1\r\n", "*2\r\n$01\r\na\r\n$1\r\nb\r\n", "GET k\r\n"} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		key, n, ok := PeekKey(data)
+		if !ok {
+			if key != nil || n != 0 {
+				t.Fatalf("%q: not ok but key %q n %d", data, key, n)
+			}
+			return
+		}
+		args, m, err := ParseCommand(data, Limits{})
+		if err != nil || m != n || len(args) < 2 || !bytes.Equal(args[1], key) {
+			t.Fatalf("%q: PeekKey gave %q %d; ParseCommand %q %d %v", data, key, n, args, m, err)
+		}
+	})
+}
+
+func TestPeekKey(t *testing.T) {
+	pipeline := string(AppendCommand(AppendCommand(nil, []byte("GET"), []byte("k1")), []byte("SET"), []byte("k2"), []byte("v")))
+	key, n, ok := PeekKey([]byte(pipeline))
+	if !ok || string(key) != "k1" || n != len("*2\r\n$3\r\nGET\r\n$2\r\nk1\r\n") {
+		t.Fatalf("first: %q %d %v", key, n, ok)
+	}
+	key, m, ok := PeekKey([]byte(pipeline[n:]))
+	if !ok || string(key) != "k2" || n+m != len(pipeline) {
+		t.Fatalf("second: %q %d %v", key, m, ok)
+	}
+	for _, s := range []string{"", "*1\r\n$4\r\nPING\r\n", pipeline[:n-1], "PING\r\n", "*2\r\n+GET\r\n$1\r\nk\r\n"} {
+		if _, _, ok := PeekKey([]byte(s)); ok {
+			t.Errorf("%q: ok", s)
+		}
+	}
+}
