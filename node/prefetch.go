@@ -6,22 +6,33 @@ import (
 )
 
 // prefetchKeys reads ahead, for the next commands pipelined in buf, the
-// memory their key lookups will touch: the keyspace entries
-// (dict.Prefetch), the value objects and a string's bytes. Each lookup on
-// a keyspace larger than the CPU caches waits for four cache misses in a
-// row; read ahead, a pipeline's lookups wait for theirs together, and then
-// find everything cached. It returns how many commands it read ahead for.
-// It changes nothing: the second argument of a command need not be a key,
-// and a SELECT in the pipeline makes the reads useless, not wrong.
+// memory they will touch: the keyspace entry of their key (dict.Prefetch),
+// the value object, a string's bytes, and the entry of the element a
+// command names in a hash, set or sorted set (HSET key field, SADD key
+// member, ZADD key score member). On data larger than the CPU caches
+// each lookup waits for three or four cache misses in a row; read ahead, a
+// pipeline's lookups wait for theirs together and then find everything
+// cached. It returns how many commands it read ahead for.
+//
+// It changes nothing, and a wrong guess costs only the reads: the second
+// argument of a command need not be a key, nor the element the third or
+// last, and a SELECT in the pipeline makes the reads useless, not wrong.
 func (n *Node) prefetchKeys(db *DB, buf []byte) int {
-	var keys [dict.PrefetchMax]string
+	var keys, thirds, lasts [dict.PrefetchMax]string
 	k := 0
 	for k < len(keys) {
-		key, used, ok := wire.PeekKey(buf)
-		if !ok {
+		var room [4][]byte
+		args, count, used, ok := wire.PeekArgs(buf, room[:0])
+		if !ok || count < 2 {
 			break
 		}
-		keys[k] = str(key)
+		keys[k], thirds[k], lasts[k] = str(args[1]), "", ""
+		if count >= 3 {
+			thirds[k] = str(args[2])
+		}
+		if count == 3 || count == 4 {
+			lasts[k] = str(args[count-1])
+		}
 		k++
 		if used == len(buf) {
 			break
@@ -43,6 +54,42 @@ func (n *Node) prefetchKeys(db *DB, buf []byte) int {
 			sum += uint64(o.Str[0])
 		}
 	}
+	// Elements, for each run of commands on the same collection: a hash's
+	// field and a set's member come third, a sorted set's member last.
+	for i := 0; i < k; {
+		o, j := vals[i], i+1
+		for j < k && vals[j] == o {
+			j++
+		}
+		if o != nil {
+			switch o.Type {
+			case TypeHash:
+				sum += prefetchIn(o.Hash, thirds[i:j])
+			case TypeSet:
+				sum += prefetchIn(o.Set, thirds[i:j])
+			case TypeZSet:
+				sum += prefetchIn(o.ZSet.dict, lasts[i:j])
+			}
+		}
+		i = j
+	}
 	n.prefetchSum += sum
 	return k
+}
+
+// prefetchIn is dict.Prefetch of the non-empty names among elems.
+func prefetchIn[V any](d *dict.Dict[V], elems []string) uint64 {
+	var names [dict.PrefetchMax]string
+	var vals [dict.PrefetchMax]V
+	m := 0
+	for _, e := range elems {
+		if e != "" {
+			names[m] = e
+			m++
+		}
+	}
+	if m < 2 {
+		return 0
+	}
+	return d.Prefetch(names[:m], vals[:m])
 }

@@ -318,36 +318,38 @@ func hexVal(c byte) byte {
 	}
 }
 
-// PeekKey returns, without copying, the second argument of the multibulk
-// command at the start of buf (for most commands the key) and the
-// command's length in bytes. ok is false unless buf starts with a complete
-// command of two or more arguments in the plain form clients send (headers
-// without leading zeros); ParseCommand then decides what buf holds. It lets
-// the node look ahead in a pipeline without parsing it twice in full.
-func PeekKey(buf []byte) (key []byte, n int, ok bool) {
+// PeekArgs puts in dst, without copying, the leading arguments of the
+// multibulk command at the start of buf (as many as dst has room for) and
+// returns them with the command's argument count and length in bytes. ok
+// is false unless buf starts with a complete command in the plain form
+// clients send (headers without leading zeros); ParseCommand then decides
+// what buf holds. It lets the node look ahead in a pipeline without
+// parsing it twice in full.
+func PeekArgs(buf []byte, dst [][]byte) (args [][]byte, count, n int, ok bool) {
 	if len(buf) == 0 || buf[0] != '*' {
-		return nil, 0, false
+		return nil, 0, 0, false
 	}
-	count, pos, ok := quickLen(buf, 0)
-	if !ok || count < 2 {
-		return nil, 0, false
+	c, pos, ok := quickLen(buf, 0)
+	if !ok {
+		return nil, 0, 0, false
 	}
-	for i := int64(0); i < count; i++ {
+	args = dst[:0]
+	for i := int64(0); i < c; i++ {
 		if pos >= len(buf) || buf[pos] != '$' {
-			return nil, 0, false
+			return nil, 0, 0, false
 		}
 		size, next, ok := quickLen(buf, pos)
 		if !ok {
-			return nil, 0, false
+			return nil, 0, 0, false
 		}
 		end := next + int(size)
 		if end+2 > len(buf) || end < next {
-			return nil, 0, false
+			return nil, 0, 0, false
 		}
-		if i == 1 {
-			key = buf[next:end:end]
+		if len(args) < cap(args) {
+			args = append(args, buf[next:end:end])
 		}
 		pos = end + 2
 	}
-	return key, pos, true
+	return args, int(c), pos, true
 }

@@ -268,40 +268,42 @@ func BenchmarkParseCommand(b *testing.B) {
 	}
 }
 
-// FuzzPeekKey checks PeekKey against ParseCommand: whatever PeekKey
-// accepts parses to a command whose second argument and length it gave.
-func FuzzPeekKey(f *testing.F) {
+// FuzzPeekArgs checks PeekArgs against ParseCommand: whatever PeekArgs
+// accepts parses to a command with the leading arguments, count and length
+// it gave.
+func FuzzPeekArgs(f *testing.F) {
 	for _, s := range []string{"*2\r\n$3\r\nGET\r\n$1\r\nk\r\n", "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n*1\r\n",
 		"*2\r\n$3\r\nGET\r\n$0\r\n\r\n", "*1\r\n$4\r\nPING\r\n", "*2\r\n$3\r\nGET\r\n$1\r\n", "*2\r\n$01\r\na\r\n$1\r\nb\r\n", "GET k\r\n"} {
-		f.Add([]byte(s))
+		f.Add([]byte(s), uint8(3))
 	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		key, n, ok := PeekKey(data)
+	f.Fuzz(func(t *testing.T, data []byte, room uint8) {
+		got, count, n, ok := PeekArgs(data, make([][]byte, 0, room%6))
 		if !ok {
-			if key != nil || n != 0 {
-				t.Fatalf("%q: not ok but key %q n %d", data, key, n)
+			if got != nil || count != 0 || n != 0 {
+				t.Fatalf("%q: not ok but %q %d %d", data, got, count, n)
 			}
 			return
 		}
 		args, m, err := ParseCommand(data, Limits{})
-		if err != nil || m != n || len(args) < 2 || !bytes.Equal(args[1], key) {
-			t.Fatalf("%q: PeekKey gave %q %d; ParseCommand %q %d %v", data, key, n, args, m, err)
+		if err != nil || m != n || len(args) != count || len(got) != min(count, int(room%6)) || !equalArgs(got, args[:len(got)]) {
+			t.Fatalf("%q: PeekArgs gave %q %d %d; ParseCommand %q %d %v", data, got, count, n, args, m, err)
 		}
 	})
 }
 
-func TestPeekKey(t *testing.T) {
+func TestPeekArgs(t *testing.T) {
 	pipeline := string(AppendCommand(AppendCommand(nil, []byte("GET"), []byte("k1")), []byte("SET"), []byte("k2"), []byte("v")))
-	key, n, ok := PeekKey([]byte(pipeline))
-	if !ok || string(key) != "k1" || n != len("*2\r\n$3\r\nGET\r\n$2\r\nk1\r\n") {
-		t.Fatalf("first: %q %d %v", key, n, ok)
+	var room [2][]byte
+	args, count, n, ok := PeekArgs([]byte(pipeline), room[:0])
+	if !ok || count != 2 || len(args) != 2 || string(args[1]) != "k1" || n != len("*2\r\n$3\r\nGET\r\n$2\r\nk1\r\n") {
+		t.Fatalf("first: %q %d %d %v", args, count, n, ok)
 	}
-	key, m, ok := PeekKey([]byte(pipeline[n:]))
-	if !ok || string(key) != "k2" || n+m != len(pipeline) {
-		t.Fatalf("second: %q %d %v", key, m, ok)
+	args, count, m, ok := PeekArgs([]byte(pipeline[n:]), room[:0])
+	if !ok || count != 3 || len(args) != 2 || string(args[1]) != "k2" || n+m != len(pipeline) {
+		t.Fatalf("second: %q %d %d %v", args, count, m, ok)
 	}
-	for _, s := range []string{"", "*1\r\n$4\r\nPING\r\n", pipeline[:n-1], "PING\r\n", "*2\r\n+GET\r\n$1\r\nk\r\n"} {
-		if _, _, ok := PeekKey([]byte(s)); ok {
+	for _, s := range []string{"", pipeline[:n-1], "PING\r\n", "*2\r\n+GET\r\n$1\r\nk\r\n"} {
+		if _, _, _, ok := PeekArgs([]byte(s), room[:0]); ok {
 			t.Errorf("%q: ok", s)
 		}
 	}
