@@ -60,11 +60,12 @@ const PrefetchMax = 16
 // do — bucket, entry, the key's first byte — one step for all keys at a
 // time, so that the CPU waits for their cache misses together instead of
 // one after another, and puts each key's value in vals (the zero V when
-// absent). A chained table larger than the CPU caches misses three times
-// in a row per lookup. The result is a checksum of what was read; keep it
-// so the compiler keeps the reads.
+// absent; matched by hash alone, so a hint). A chained table larger than
+// the CPU caches misses three times in a row per lookup. The result is a
+// checksum of what was read; keep it so the compiler keeps the reads.
 func (d *Dict[V]) Prefetch(keys []string, vals []V) uint64 {
 	if d.n == 0 || len(keys) > PrefetchMax {
+		clear(vals)
 		return 0
 	}
 	var hs [PrefetchMax]uint64

@@ -26,7 +26,7 @@ func TestDictModel(t *testing.T) {
 		key := rapid.StringMatching(`k[0-9]{1,3}`)
 		for i, steps := 0, rapid.IntRange(0, 400).Draw(t, "steps"); i < steps; i++ {
 			k := key.Draw(t, "key")
-			switch rapid.IntRange(0, 2).Draw(t, "op") {
+			switch rapid.IntRange(0, 3).Draw(t, "op") {
 			case 0:
 				_, had := model[k]
 				if added := d.Set(k, i); added == had {
@@ -44,6 +44,18 @@ func TestDictModel(t *testing.T) {
 				mv, mok := model[k]
 				if ok != mok || v != mv {
 					t.Fatalf("Get(%q) = %d,%v want %d,%v", k, v, ok, mv, mok)
+				}
+			case 3:
+				keys := rapid.SliceOfN(key, 0, PrefetchMax).Draw(t, "batch")
+				vals := make([]int, len(keys))
+				for j := range vals {
+					vals[j] = -1 // Prefetch must set every slot
+				}
+				d.Prefetch(keys, vals)
+				for j, k := range keys {
+					if mv := model[k]; vals[j] != mv {
+						t.Fatalf("Prefetch(%q) = %d want %d", k, vals[j], mv)
+					}
 				}
 			}
 			if d.Len() != len(model) {
