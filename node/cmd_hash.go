@@ -105,7 +105,7 @@ func hsetCmd(n *Node, c *Client, args [][]byte) {
 	n.hashTryConversion(o, args[2:])
 	added := 0
 	for i := 2; i < len(args); i += 2 {
-		if n.hashSet(o, args[i], args[i+1]) {
+		if n.hashSet(o, args[i], ownIf(len(args) > 4, args[i+1])) {
 			added++
 		}
 	}

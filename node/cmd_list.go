@@ -98,7 +98,7 @@ func listPush(n *Node, c *Client, args [][]byte, front, xx bool) {
 		n.touch(c.db, str(key))
 	}
 	for _, v := range args[2:] {
-		o.List.Push(v, front)
+		o.List.Push(ownIf(len(args) > 3, v), front)
 	}
 	c.addInt(int64(o.List.Len()))
 	n.signalReady(c.db, key)

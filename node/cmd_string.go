@@ -248,7 +248,7 @@ func (n *Node) msetGeneric(c *Client, args [][]byte, nx bool) {
 		}
 	}
 	for j := 1; j < len(args); j += 2 {
-		n.setKey(c.db, args[j], newStringObject(args[j+1]), false)
+		n.setKey(c.db, args[j], newStringObject(ownIf(len(args) > 3, args[j+1])), false)
 	}
 	if nx {
 		c.addInt(1)

@@ -180,7 +180,11 @@ func (n *Node) deleteIfEmpty(db *DB, key []byte, o *Object) {
 // setExpire sets key's TTL to the unix-ms time at. The key must exist.
 func (n *Node) setExpire(db *DB, key []byte, at int64) {
 	n.snapBeforeWrite(db, str(key))
-	db.expires.Set(str(key), at)
+	if k, ok := db.keys.Key(str(key)); ok {
+		db.expires.SetOwned(k, at) // one copy of the key, as Redis's two dicts share one sds
+	} else {
+		db.expires.Set(str(key), at)
+	}
 	n.touch(db, str(key))
 }
 

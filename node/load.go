@@ -243,9 +243,9 @@ func (n *Node) loadRDB(r io.Reader) error {
 				return fmt.Errorf("offset %d: key %q: empty or unknown value", rec.Offset, rec.Key)
 			}
 			key := string(rec.Key)
-			db.keys.Set(key, o)
+			db.keys.SetOwned(key, o)
 			if rec.ExpireMs >= 0 {
-				db.expires.Set(key, rec.ExpireMs)
+				db.expires.SetOwned(key, rec.ExpireMs)
 			}
 			n.saves.loadedKeys++
 		}

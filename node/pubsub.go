@@ -88,7 +88,7 @@ func (n *Node) subscribeChannel(c *Client, channel string) bool {
 	ps.chanSet[channel] = true
 	ps.channels = append(ps.channels, channel)
 	subs, _ := n.pubsub.channels.Get(channel)
-	n.pubsub.channels.Set(channel, append(subs, c))
+	n.pubsub.channels.SetOwned(channel, append(subs, c)) // channel is its own string
 	return true
 }
 

@@ -138,7 +138,7 @@ func (z *ZSet) Clone() *ZSet {
 	c := NewZSet(z.rnd)
 	for x := z.tail; x != nil; x = x.backward {
 		c.zslInsert(x.score, x.member)
-		c.dict.Set(x.member, x.score)
+		c.dict.SetOwned(x.member, x.score) // strings are immutable: share
 	}
 	return c
 }
@@ -170,10 +170,12 @@ func (z *ZSet) updateScore(p *float64, member string, score float64) {
 	}
 }
 
-// insert adds member, which the caller knows is absent.
+// insert adds member, which the caller knows is absent. The member may
+// view a request's buffer: the set keeps one copy, for its node and table.
 func (z *ZSet) insert(member string, score float64) {
+	member = strings.Clone(member)
 	z.zslInsert(score, member)
-	z.dict.Set(member, score)
+	z.dict.SetOwned(member, score)
 }
 
 // Remove deletes member and reports whether it was there.

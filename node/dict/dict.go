@@ -4,6 +4,8 @@
 // seed and the operations applied, so it may reach replies and the log.
 package dict
 
+import "strings"
+
 // Rand is the random source Random draws from.
 type Rand interface{ Uint64() uint64 }
 
@@ -39,18 +41,25 @@ func (d *Dict[V]) hash(key string) uint64 { return Hash(d.seed, key) }
 
 // Get returns the value stored under key.
 func (d *Dict[V]) Get(key string) (V, bool) {
+	if e := d.find(key); e != nil {
+		return e.val, true
+	}
+	var zero V
+	return zero, false
+}
+
+// find returns key's entry, or nil.
+func (d *Dict[V]) find(key string) *entry[V] {
 	if d.n == 0 {
-		var zero V
-		return zero, false
+		return nil
 	}
 	h := d.hash(key)
 	for e := d.buckets[h&uint64(len(d.buckets)-1)]; e != nil; e = e.next {
 		if e.hash == h && e.key == key {
-			return e.val, true
+			return e
 		}
 	}
-	var zero V
-	return zero, false
+	return nil
 }
 
 // PrefetchMax is how many keys one Prefetch call takes.
@@ -100,20 +109,23 @@ func (d *Dict[V]) Prefetch(keys []string, vals []V) uint64 {
 // Ptr returns a pointer to the value under key, or nil. The pointer is
 // valid until the next Set or Delete.
 func (d *Dict[V]) Ptr(key string) *V {
-	if d.n == 0 {
-		return nil
-	}
-	h := d.hash(key)
-	for e := d.buckets[h&uint64(len(d.buckets)-1)]; e != nil; e = e.next {
-		if e.hash == h && e.key == key {
-			return &e.val
-		}
+	if e := d.find(key); e != nil {
+		return &e.val
 	}
 	return nil
 }
 
-// Set stores val under key and reports whether key is new.
-func (d *Dict[V]) Set(key string, val V) bool {
+// Set stores val under key and reports whether key is new. A new key is
+// copied: the table owns its keys, so a key that views a request's buffer
+// (the node's keys, fields and members do) does not keep that buffer, and
+// whatever else it holds, alive for as long as the key lives.
+func (d *Dict[V]) Set(key string, val V) bool { return d.set(key, val, true) }
+
+// SetOwned is Set for a key the caller hands over: it is kept as is (a
+// fresh string, or another table's copy of the same key).
+func (d *Dict[V]) SetOwned(key string, val V) bool { return d.set(key, val, false) }
+
+func (d *Dict[V]) set(key string, val V, clone bool) bool {
 	if len(d.buckets) == 0 {
 		d.buckets = make([]*entry[V], minBuckets)
 	}
@@ -125,12 +137,24 @@ func (d *Dict[V]) Set(key string, val V) bool {
 			return false
 		}
 	}
+	if clone {
+		key = strings.Clone(key)
+	}
 	d.buckets[b] = &entry[V]{hash: h, key: key, val: val, next: d.buckets[b]}
 	d.n++
 	if d.n > len(d.buckets) {
 		d.resize(len(d.buckets) * 2)
 	}
 	return true
+}
+
+// Key returns the table's own copy of key, for a second table to share
+// (SetOwned); ok is false when key is absent.
+func (d *Dict[V]) Key(key string) (stored string, ok bool) {
+	if e := d.find(key); e != nil {
+		return e.key, true
+	}
+	return "", false
 }
 
 // Delete removes key and reports whether it was there.
