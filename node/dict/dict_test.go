@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sort"
 	"testing"
+	"unsafe"
 
 	"pgregory.net/rapid"
 )
@@ -165,5 +166,25 @@ func BenchmarkSetGet(b *testing.B) {
 		k := keys[i&(len(keys)-1)]
 		d.Set(k, i)
 		d.Get(k)
+	}
+}
+
+// TestSetCopiesNewKeys: the table owns its keys, so a key given as a view
+// of a buffer the caller reuses stays what it was; SetOwned keeps it as is.
+func TestSetCopiesNewKeys(t *testing.T) {
+	d := New[int](1)
+	buf := []byte("key")
+	d.Set(unsafe.String(&buf[0], len(buf)), 1)
+	buf[0] = 'x'
+	if v, ok := d.Get("key"); !ok || v != 1 {
+		t.Fatalf("Get(key) = %d, %v after the caller's buffer changed", v, ok)
+	}
+	if k, ok := d.Key("key"); !ok || unsafe.StringData(k) == &buf[0] {
+		t.Fatalf("Key(key) = %q, %v: not the table's own copy", k, ok)
+	}
+	owned := "mine"
+	d.SetOwned(owned, 2)
+	if k, _ := d.Key("mine"); unsafe.StringData(k) != unsafe.StringData(owned) {
+		t.Fatal("SetOwned copied the key")
 	}
 }
