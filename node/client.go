@@ -43,6 +43,10 @@ type Client struct {
 	argv    [][]byte
 	errored bool // the current command replied an error
 
+	softOver  bool          // pending output over the soft limit (outlimit.go) …
+	softSince time.Duration // … since then
+	dropped   bool          // closed with its output discarded (Node.Dropped)
+
 	noEvict bool // CLIENT NO-EVICT ON (shown as flag e by CLIENT LIST)
 
 	woff  int64 // master_repl_offset after this client's last command (WAIT), as Redis

@@ -280,6 +280,8 @@ func (n *Node) configChanged(name string) error {
 		}
 	case "repl-backlog-size":
 		n.repl.ids.SetBacklogSize(n.cfg.ReplBacklogSize)
+	case "client-output-buffer-limit":
+		n.outputLimits()
 	case "requirepass":
 		if n.cfg.RequirePass == "" {
 			// The default user is "nopass" again: everyone may run commands.
@@ -725,7 +727,7 @@ func clientKillCmd(n *Node, c *Client, args [][]byte) {
 // killClient drops another client at once, as Redis's freeClient: its
 // unsent output is lost and the server is told (Pending) to close it.
 func (n *Node) killClient(cl *Client) {
-	n.markPending(cl)
+	n.pending = append(n.pending, cl.ID) // even if pending already (see drop)
 	n.freeClient(cl)
 }
 

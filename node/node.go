@@ -50,6 +50,7 @@ type Node struct {
 	clk       batchClock // clock reads shared by a pipeline's commands (clock.go)
 	// prefetchSum keeps what prefetchKeys read, so the reads stay.
 	prefetchSum uint64
+	obuf        outputLimitState // client-output-buffer-limit (outlimit.go)
 	// lruMs is the access time given to objects: refreshed by Tick, like
 	// Redis's LRU clock (whose resolution is a second), so a lookup costs
 	// no clock read.
@@ -118,6 +119,7 @@ func New(cfg Config, env Env) *Node {
 	n.lastCron = n.start
 	n.lastSave = n.nowMs() / 1000
 	n.lruMs = n.nowMs()
+	n.outputLimits()
 	return n
 }
 
@@ -209,6 +211,9 @@ func (n *Node) processBufferAt(c *Client, buf []byte, now time.Duration) []byte 
 			}
 			n.inCall = c
 			n.call(c, args)
+			if n.obuf.minNormal|n.obuf.minPubsub != 0 {
+				n.checkOutputLimit(c)
+			}
 			n.handleReadyKeys()
 			n.inCall = nil
 		}
@@ -268,6 +273,15 @@ func (n *Node) TakeOutput(id int64, dst []byte) (out []byte, closeConn bool) {
 	return dst, false
 }
 
+// Dropped reports whether the node has dropped client id: killed it, or
+// closed it for its output limit. What the client has not read is
+// discarded, so the server should close the connection now, even while
+// its socket is full; TakeOutput then forgets the client.
+func (n *Node) Dropped(id int64) bool {
+	c := n.clients[id]
+	return c == nil || c.dropped
+}
+
 // Pending returns, in id order, the clients that got output (or must be
 // closed) because of another client's command or a tick: woken blocked
 // clients, pub/sub messages, CLIENT KILL. The caller should drain each with
@@ -280,6 +294,17 @@ func (n *Node) Pending() []int64 {
 	n.pending = nil
 	slices.Sort(p)
 	return p
+}
+
+// drop closes c with its output discarded (Dropped) and tells the server
+// even if c is already pending: a client whose socket is full stays
+// pending, untaken, until it drains, and a dropped one must not wait.
+func (n *Node) drop(c *Client) {
+	c.out = c.out[:0]
+	c.dropped = true
+	c.closeAfterReply()
+	c.queued = true
+	n.pending = append(n.pending, c.ID)
 }
 
 // markPending records that c has output produced outside its own call.
@@ -295,6 +320,7 @@ func (n *Node) markPending(c *Client) {
 // the cron (active expiry, client timeouts) at hz.
 func (n *Node) Tick() {
 	n.lruMs = n.nowMs()
+	n.outputLimits() // a Config changed other than by CONFIG SET
 	now := n.monotonic()
 	n.expireBlocked(now)
 	n.snapStep()

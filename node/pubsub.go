@@ -170,25 +170,33 @@ func (n *Node) publish(channel, message []byte) int64 {
 	var receivers int64
 	subs, _ := n.pubsub.channels.Get(str(channel))
 	for _, s := range subs {
+		receivers++
+		if s.closing {
+			continue // dropped (output limit, CLIENT KILL): it gets nothing more
+		}
 		s.addArray(3)
 		s.addBulkStr("message")
 		s.addBulk(channel)
 		s.addBulk(message)
 		n.markPending(s)
-		receivers++
+		n.checkOutputLimit(s)
 	}
 	for _, p := range n.pubsub.patterns {
 		if !GlobMatch(p.glob, channel, false) {
 			continue
 		}
 		for _, s := range p.clients {
+			receivers++
+			if s.closing {
+				continue
+			}
 			s.addArray(4)
 			s.addBulkStr("pmessage")
 			s.addBulkStr(p.pattern)
 			s.addBulk(channel)
 			s.addBulk(message)
 			n.markPending(s)
-			receivers++
+			n.checkOutputLimit(s)
 		}
 	}
 	return receivers

@@ -55,8 +55,6 @@ type masterState struct {
 	lastBeat  time.Duration          // the last once-a-second pass
 	getAckEnd int64                  // master_repl_offset+1 right after the last GETACK; 0 none
 	idleNoted bool                   // NoReplicas was told of the current stretch without replicas
-	obufSrc   string                 // the client-output-buffer-limit value obuf comes from
-	obuf      OutputBufferLimit      // its replica class
 }
 
 // replicaMaster is what the master keeps about one replica beyond
@@ -70,8 +68,6 @@ type replicaMaster struct {
 	bulk       bulkRDB       // disk-based: the RDB being sent
 	aof        *aofStream    // an AOF continue in progress (aofpsync.go)
 	lastTaken  time.Duration // the last TakeOutput: a full sync's progress
-	softOver   bool          // over the soft output limit …
-	softSince  time.Duration // … since then
 }
 
 // bulkRDB is a disk-based transfer's source: the snapshot file, or the
@@ -727,44 +723,27 @@ func (n *Node) replicaPending(c *Client) int64 {
 	return p
 }
 
-// replicaOutputLimit is the replica class of client-output-buffer-limit.
-func (n *Node) replicaOutputLimit() OutputBufferLimit {
-	m := &n.repl.m
-	if m.obufSrc != n.cfg.ClientOutputBufferLimit {
-		lims, _ := parseOutputBufferLimits([3]OutputBufferLimit{}, n.cfg.ClientOutputBufferLimit)
-		m.obuf, m.obufSrc = lims[1], n.cfg.ClientOutputBufferLimit
-	}
-	return m.obuf
-}
-
 // replicaOverLimit is Redis's checkClientOutputBufferLimits for a
-// replica: at the hard limit (never below repl-backlog-size, whose bytes a
-// replica shares), or at the soft limit for more than its seconds.
+// replica: its hard limit is never below repl-backlog-size, whose bytes a
+// replica shares.
 func (n *Node) replicaOverLimit(c *Client) bool {
-	lim := n.replicaOutputLimit()
-	if lim.Hard == 0 && lim.Soft == 0 {
-		return false
+	lim := n.outputLimits()[classReplica]
+	if lim.Hard > 0 {
+		lim.Hard = max(lim.Hard, n.repl.ids.BacklogSize())
 	}
-	used := n.replicaPending(c)
-	if lim.Hard > 0 && used >= max(lim.Hard, n.repl.ids.BacklogSize()) {
-		return true
-	}
-	r := c.replica
-	if lim.Soft == 0 || used < lim.Soft {
-		r.m.softOver = false
-		return false
-	}
-	now := n.monotonic()
-	if !r.m.softOver {
-		r.m.softOver, r.m.softSince = true, now
-		return false
-	}
-	return now-r.m.softSince > time.Duration(lim.SoftSeconds)*time.Second
+	return n.overOutputLimit(c, lim, n.replicaPending(c))
 }
 
 // clientDescription is the start of a CLIENT LIST line, for log lines.
 func (n *Node) clientDescription(c *Client) string {
-	return "id=" + strconv.FormatInt(c.ID, 10) + " addr=" + c.Addr + " laddr=" + c.LAddr + " name=" + c.Name + " flags=S (replica " + n.replicaName(c) + ")"
+	d := "id=" + strconv.FormatInt(c.ID, 10) + " addr=" + c.Addr + " laddr=" + c.LAddr + " name=" + c.Name
+	switch {
+	case c.replica != nil:
+		return d + " flags=S (replica " + n.replicaName(c) + ")"
+	case c.subscriptions() > 0:
+		return d + " flags=P"
+	}
+	return d + " flags=N"
 }
 
 // dropReplica disconnects replica c at once: what it has not taken is
@@ -775,14 +754,12 @@ func (n *Node) dropReplica(c *Client, why string) {
 		return
 	}
 	n.logf(LogWarning, "%s", why)
-	c.out = c.out[:0]
 	if r := c.replica; r != nil {
 		r.reader = nil
 		n.closeBulk(r)
 		n.closeAOFStream(r)
 	}
-	c.closeAfterReply()
-	n.markPending(c)
+	n.drop(c)
 }
 
 // replicaFreed forgets a client that is gone: its REPLCONF record, its

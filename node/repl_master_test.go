@@ -988,7 +988,7 @@ func TestReplConfigOptions(t *testing.T) {
 	tn.want(id, `"OK"`, "CONFIG", "SET", "client-output-buffer-limit", "normal 1 2 3 slave 4 5 6")
 	tn.want(id, `["client-output-buffer-limit", "normal 1 2 3 slave 4 5 6 pubsub 33554432 8388608 60"]`,
 		"CONFIG", "GET", "client-output-buffer-limit")
-	if got := tn.replicaOutputLimit(); got != (OutputBufferLimit{4, 5, 6}) {
+	if got := tn.outputLimits()[classReplica]; got != (OutputBufferLimit{4, 5, 6}) {
 		t.Fatalf("replica limit %+v", got)
 	}
 

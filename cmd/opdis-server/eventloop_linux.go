@@ -393,6 +393,15 @@ func (l *eventLoop) flushDirty() {
 	for i := 0; i < len(l.dirty); i++ { // write errors may append more
 		c := l.dirty[i]
 		c.dirty = false
+		if c.waitOut && !c.closed && l.s.node.Dropped(c.id) {
+			// Killed, or over its output limit: close now, unread output
+			// and all, as Redis does; its full socket must not keep it.
+			l.s.node.TakeOutput(c.id, nil) // the node forgets it
+			delete(l.byID, c.id)
+			c.closing = true
+			l.close(c, false)
+			continue
+		}
 		if c.closed || c.closing || c.waitOut {
 			continue // a full socket: the rest stays in the node until it drains
 		}
