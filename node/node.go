@@ -70,16 +70,16 @@ type Node struct {
 	// inMasterStream is set while a redis-server master's command runs.
 	inMasterStream bool
 
-	stats    Stats
+	stats Stats
 	// errorStart is TotalErrorReplies when the running command started
 	// (Redis's prev_err_count, shared by nested calls): more at its end
 	// and it failed.
 	errorStart int64
-	start    time.Duration // monotonic time at New
-	lastCron time.Duration
-	shutdown bool
-	dirty    int64 // changes since the last save
-	lastSave int64 // unix seconds
+	start      time.Duration // monotonic time at New
+	lastCron   time.Duration
+	shutdown   bool
+	dirty      int64 // changes since the last save
+	lastSave   int64 // unix seconds
 }
 
 // Stats are the counters INFO reports.
