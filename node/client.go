@@ -64,9 +64,9 @@ type Client struct {
 func newClient(n *Node, id int64, addr, laddr string) *Client {
 	return &Client{
 		ID: id, Addr: addr, LAddr: laddr, db: n.dbs[0],
-		authenticated: n.cfg.RequirePass == "", stats: &n.stats,
-		created: n.monotonic(), lastInteraction: n.monotonic(),
-		resp: 2,
+		authenticated: n.cfg.RequirePass == "",
+		created:       n.monotonic(), lastInteraction: n.monotonic(),
+		resp: 2, stats: &n.stats,
 	}
 }
 

@@ -1776,7 +1776,8 @@ func debugCmd(n *Node, c *Client, args [][]byte) {
 	case eq(sub, "populate") && len(args) >= 3 && len(args) <= 5:
 		debugPopulate(n, c, args)
 	case eq(sub, "error") && len(args) == 3:
-		c.addError(string(args[2]))
+		// Redis writes it as a raw reply: no error stats, no failed call.
+		c.out = wire.AppendError(c.out, string(args[2]))
 	case eq(sub, "log") && len(args) == 3:
 		c.addOK()
 	case eq(sub, "protocol") && len(args) == 3:
