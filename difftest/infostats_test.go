@@ -29,7 +29,7 @@ func TestInfoStats(t *testing.T) {
 			p.c[side][i] = c
 		}
 	}
-	const A, B, C, D = 0, 1, 2, 3
+	const A, B, C, D, E = 0, 1, 2, 3, 4
 
 	p.do(A, "CONFIG", "RESETSTAT")
 	p.do(A, "SET", "k", "v")
@@ -94,6 +94,13 @@ func TestInfoStats(t *testing.T) {
 	p.do(B, "LPUSH", "blk", "v")
 	p.read(C)
 	p.do(C, "BLPOP", "blk", "0.01") // times out
+	// A role change answers parked clients with an error (counted; the
+	// parked command does not fail).
+	p.send(E, "BLPOP", "blk", "0")
+	p.sleep()
+	p.do(B, "REPLICAOF", "127.0.0.1", "1")
+	p.read(E)
+	p.do(B, "REPLICAOF", "NO", "ONE")
 	p.check("blocking")
 	p.histograms("BLPOP", "CLIENT", "LPUSH", "NOSUCH")
 
@@ -144,7 +151,7 @@ func TestInfoStats(t *testing.T) {
 type statPair struct {
 	t *testing.T
 	h *harness
-	c [2][4]*conn
+	c [2][5]*conn
 }
 
 func (p *statPair) send(ci int, args ...string) {
