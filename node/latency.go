@@ -91,21 +91,25 @@ func (h *latencyHist) valueAtPercentile(p float64) int64 {
 // cdf is LATENCY HISTOGRAM's histogram_usec: at each power-of-two level
 // from 1024 ns, the highest value of the level's sub-bucket in µs and how
 // many runs took at most that long, listed where the count grew (Redis's
-// log iterator with base 2).
+// log iterator with base 2; a level past the last bucket, 2^30 ns, reports
+// the last sub-bucket's highest value).
 func (h *latencyHist) cdf() (usec, cum []int64) {
 	var seen, prev int64
 	i := 0
 	for level := int64(histCDFFirst); seen < h.total; level *= 2 {
-		top := histLen - 1 // a level past the last bucket counts everything
+		last := histLen - 1 // a level past the last bucket counts everything
 		if level < histTop {
-			top = histIndex(level)
+			last = histIndex(level)
 		}
-		for ; i <= top; i++ {
+		for ; i <= last; i++ {
 			seen += h.counts[i]
 		}
 		if seen > prev {
-			width := int64(1) << uint(bits.Len64(uint64(level))-(histSubHalfMag+1))
-			usec = append(usec, (level+width-1)/1000)
+			top := int64(histTop - 1) // past the range: the last sub-bucket's highest value
+			if level < histTop {
+				top = level + int64(1)<<uint(bits.Len64(uint64(level))-(histSubHalfMag+1)) - 1
+			}
+			usec = append(usec, top/1000)
 			cum = append(cum, seen)
 			prev = seen
 		}
