@@ -29,7 +29,7 @@ func TestInfoStats(t *testing.T) {
 			p.c[side][i] = c
 		}
 	}
-	const A, B, C, D, E = 0, 1, 2, 3, 4
+	const A, B, C, D, E, F = 0, 1, 2, 3, 4, 5
 
 	p.do(A, "CONFIG", "RESETSTAT")
 	p.do(A, "SET", "k", "v")
@@ -78,7 +78,17 @@ func TestInfoStats(t *testing.T) {
 	p.do(A, "WATCH", "x")
 	p.do(A, "SAVE") // no-multi: rejected
 	p.do(A, "EXEC")
+	p.do(A, "WATCH", "w")
+	p.do(B, "SET", "w", "1")
+	p.do(A, "MULTI")
+	p.do(A, "INCR", "w")
+	p.do(A, "EXEC") // a watched key changed: nil, not an error
 	p.check("transactions")
+
+	// A protocol error is an error reply too (and ends the connection).
+	p.raw(F, "*1\r\n$x\r\n")
+	p.read(F)
+	p.check("protocol error")
 
 	// Blocked clients: CLIENT UNBLOCK (either reason) fails the parked
 	// command; a served one is counted once.
@@ -151,7 +161,7 @@ func TestInfoStats(t *testing.T) {
 type statPair struct {
 	t *testing.T
 	h *harness
-	c [2][5]*conn
+	c [2][6]*conn
 }
 
 func (p *statPair) send(ci int, args ...string) {
@@ -176,6 +186,16 @@ func (p *statPair) read(ci int) [2]Value {
 		p.t.Errorf("conn %d: redis replied %s, opdis %s", ci, a, b)
 	}
 	return v
+}
+
+// raw writes bytes as they are on connection ci of both servers.
+func (p *statPair) raw(ci int, b string) {
+	p.t.Helper()
+	for side := range 2 {
+		if _, err := p.c[side][ci].nc.Write([]byte(b)); err != nil {
+			p.t.Fatalf("%s: %v", p.h.names[side], err)
+		}
+	}
 }
 
 // do runs a command on both servers and compares the replies.
