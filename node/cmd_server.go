@@ -1981,8 +1981,9 @@ func debugHelp(c *Client) {
 }
 
 // ---------------------------------------------------------------------------
-// SLOWLOG, LATENCY: opdis keeps no slow log and no latency samples (the
-// node cannot time commands on its own), so both are always empty.
+// SLOWLOG, LATENCY: opdis keeps no slow log and no latency-monitor events,
+// so those are always empty; LATENCY HISTOGRAM reports the per-command
+// histograms (latency.go).
 
 func slowlogSubcommands() []*subcommand {
 	const adm = FlagAdmin | FlagLoading | FlagStale
