@@ -94,7 +94,9 @@ func TestInfoStats(t *testing.T) {
 	// command; a served one is counted once.
 	idC := p.clientIDs(C)
 	p.send(C, "BLPOP", "blk", "0")
+	p.send(C, "INCR", "k") // pipelined behind: runs once unblocked, and fails
 	p.unblock(B, idC, "ERROR")
+	p.read(C)
 	p.read(C)
 	p.send(C, "BLPOP", "blk", "0")
 	p.unblock(B, idC, "TIMEOUT")

@@ -164,7 +164,11 @@ func (n *Node) resume(c *Client) {
 	}
 	saved := n.inCall
 	n.inCall = c
+	// It may run inside another command (CLIENT UNBLOCK): that one's
+	// failure must not see the errors of these.
+	errs, start := n.stats.TotalErrorReplies, n.errorStart
 	n.keepRest(c, n.processBuffer(c, c.in))
+	n.errorStart = start + n.stats.TotalErrorReplies - errs
 	n.inCall = saved
 	if c != saved {
 		n.markPending(c)
