@@ -112,6 +112,10 @@ func TestInfoStats(t *testing.T) {
 	p.sleep()
 	p.do(B, "REPLICAOF", "127.0.0.1", "1")
 	p.read(E)
+	p.do(B, "SET", "ro", "1") // READONLY: rejected
+	p.do(B, "MULTI")
+	p.do(B, "SET", "ro", "1")
+	p.do(B, "EXEC")
 	p.do(B, "REPLICAOF", "NO", "ONE")
 	p.check("blocking")
 	p.histograms("BLPOP", "CLIENT", "LPUSH", "NOSUCH")
