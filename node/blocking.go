@@ -22,6 +22,9 @@ type blockState struct {
 	// postponed: not a blocking command but one held back by a write
 	// pause (pause.go); role changes and CLIENT UNBLOCK leave it be.
 	postponed bool
+	// usec is how long the run that parked it took: its latency sample,
+	// taken when it is answered, adds the run that answers it.
+	usec int64
 }
 
 // blocking is the node's registry of parked clients.
@@ -102,10 +105,7 @@ func (n *Node) handleReadyKeys() {
 				saved := c.db
 				c.db = bs.db
 				c.curArgs = bs.args
-				n.exec(c, bs.cmd, bs.args)
-				// Redis counts a blocking command once; the call that
-				// parked it was counted already.
-				bs.cmd.Calls--
+				n.exec(c, bs.cmd, bs.args) // counted once, when it parked
 				c.db = saved
 				if bs.reblocked {
 					continue
@@ -164,7 +164,11 @@ func (n *Node) resume(c *Client) {
 	}
 	saved := n.inCall
 	n.inCall = c
+	// It may run inside another command (CLIENT UNBLOCK): that one's
+	// failure must not see the errors of these.
+	errs, start := n.stats.TotalErrorReplies, n.errorStart
 	n.keepRest(c, n.processBuffer(c, c.in))
+	n.errorStart = start + n.stats.TotalErrorReplies - errs
 	n.inCall = saved
 	if c != saved {
 		n.markPending(c)

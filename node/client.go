@@ -40,8 +40,10 @@ type Client struct {
 	// argv is the array the client's commands are parsed into, reused
 	// from one command to the next; whoever keeps a command's args past
 	// its call (MULTI's queue, a parked command) keeps a copy.
-	argv    [][]byte
-	errored bool // the current command replied an error
+	argv [][]byte
+	// stats is the node's: every error reply counts there, whoever wrote
+	// it (Redis's afterErrorReply).
+	stats *Stats
 
 	softOver  bool          // pending output over the soft limit (outlimit.go) …
 	softSince time.Duration // … since then
@@ -64,7 +66,7 @@ func newClient(n *Node, id int64, addr, laddr string) *Client {
 		ID: id, Addr: addr, LAddr: laddr, db: n.dbs[0],
 		authenticated: n.cfg.RequirePass == "",
 		created:       n.monotonic(), lastInteraction: n.monotonic(),
-		resp: 2,
+		resp: 2, stats: &n.stats,
 	}
 }
 
@@ -87,7 +89,9 @@ func (c *Client) addBulkInt(v int64)  { c.out = wire.AppendBulk(c.out, strconv.A
 func (c *Client) addRaw(b []byte)     { c.out = append(c.out, b...) }
 func (c *Client) addError(msg string) {
 	c.out = wire.AppendError(c.out, msg)
-	c.errored = true
+	if c.stats != nil {
+		c.stats.countError(msg)
+	}
 }
 
 // addBulkFloat replies a float the way Redis does for scores (%.17g).

@@ -117,16 +117,22 @@ func (n *Node) runSubcommand(c *Client, args [][]byte) {
 	n.execSub(c, sub, args)
 }
 
-// execSub runs a subcommand (or a bare container) and keeps its stats.
+// execSub runs a subcommand (or a bare container) and keeps its stats, as
+// exec does.
 func (n *Node) execSub(c *Client, sub *Command, args [][]byte) {
 	c.lastCmd = sub.Name
-	c.errored = false
+	n.errorStart = n.stats.TotalErrorReplies
 	start := n.monotonic()
 	sub.Fn(n, c, args)
+	us := int64((n.monotonic() - start) / time.Microsecond)
 	sub.Calls++
-	sub.Usec += int64((n.monotonic() - start) / time.Microsecond)
-	if c.errored {
+	sub.Usec += us
+	if n.stats.TotalErrorReplies > n.errorStart {
 		sub.FailedCalls++
+	}
+	n.errorStart = n.stats.TotalErrorReplies
+	if n.cfg.LatencyTracking {
+		sub.recordLatency(us)
 	}
 }
 
@@ -302,12 +308,12 @@ func configResetStatCmd(n *Node, c *Client, args [][]byte) {
 func (n *Node) ResetStats() {
 	n.stats = Stats{}
 	for _, cmd := range n.commands { //det:ok resets every entry
-		cmd.Calls, cmd.Usec, cmd.RejectedCalls, cmd.FailedCalls = 0, 0, 0, 0
+		cmd.Calls, cmd.Usec, cmd.RejectedCalls, cmd.FailedCalls, cmd.latency = 0, 0, 0, 0, nil
 	}
 	n.container("")                   // make sure the containers exist
 	for _, ct := range n.containers { //det:ok resets every entry
 		for _, s := range append(ct.subs, ct.direct) {
-			s.Calls, s.Usec, s.RejectedCalls, s.FailedCalls = 0, 0, 0, 0
+			s.Calls, s.Usec, s.RejectedCalls, s.FailedCalls, s.latency = 0, 0, 0, 0, nil
 		}
 	}
 	n.opsSample = opsSample{at: n.monotonic()}
@@ -757,12 +763,18 @@ func clientUnblockCmd(n *Node, c *Client, args [][]byte) {
 		c.addInt(0)
 		return
 	}
+	bs := target.blockedOn
 	n.unblock(target)
 	if withError {
 		target.addError("UNBLOCKED client unblocked via CLIENT UNBLOCK")
-		n.stats.TotalErrorReplies++
 	} else {
 		target.addNullArray()
+	}
+	// Redis 7.0's updateStatsOnUnblock: the parked command's latency
+	// sample, and a failed call whichever the reason.
+	bs.cmd.FailedCalls++
+	if n.cfg.LatencyTracking {
+		bs.cmd.recordLatency(bs.usec)
 	}
 	n.markPending(target)
 	n.resume(target)
@@ -1764,7 +1776,8 @@ func debugCmd(n *Node, c *Client, args [][]byte) {
 	case eq(sub, "populate") && len(args) >= 3 && len(args) <= 5:
 		debugPopulate(n, c, args)
 	case eq(sub, "error") && len(args) == 3:
-		c.addError(string(args[2]))
+		// Redis writes it as a raw reply: no error stats, no failed call.
+		c.out = wire.AppendError(c.out, string(args[2]))
 	case eq(sub, "log") && len(args) == 3:
 		c.addOK()
 	case eq(sub, "protocol") && len(args) == 3:
@@ -1968,8 +1981,9 @@ func debugHelp(c *Client) {
 }
 
 // ---------------------------------------------------------------------------
-// SLOWLOG, LATENCY: opdis keeps no slow log and no latency samples (the
-// node cannot time commands on its own), so both are always empty.
+// SLOWLOG, LATENCY: opdis keeps no slow log and no latency-monitor events,
+// so those are always empty; LATENCY HISTOGRAM reports the per-command
+// histograms (latency.go).
 
 func slowlogSubcommands() []*subcommand {
 	const adm = FlagAdmin | FlagLoading | FlagStale
@@ -2028,43 +2042,6 @@ func latencyDoctorCmd(n *Node, c *Client, args [][]byte) {
 	c.addBulkStr("I'm sorry, Dave, I can't do that. Latency monitoring is disabled in this Redis instance. " +
 		"You may use \"CONFIG SET latency-monitor-threshold <milliseconds>.\" in order to enable it. If we " +
 		"weren't in a deep space mission I'd suggest to take a look at https://redis.io/topics/latency-monitor.\n")
-}
-
-// latencyHistogramCmd approximates LATENCY HISTOGRAM from the command
-// stats: every call of a command is put in the power-of-two bucket of its
-// mean latency.
-func latencyHistogramCmd(n *Node, c *Client, args [][]byte) {
-	var cmds []*Command
-	if len(args) == 2 {
-		cmds = n.statCommands()
-	} else {
-		for _, a := range args[2:] {
-			if cmd := n.lookupCommandName(string(a)); cmd != nil && cmd.Calls > 0 {
-				cmds = append(cmds, cmd)
-			}
-		}
-	}
-	var live []*Command
-	for _, cmd := range cmds {
-		if cmd.Calls > 0 {
-			live = append(live, cmd)
-		}
-	}
-	c.addArray(2 * len(live))
-	for _, cmd := range live {
-		c.addBulkStr(cmd.Name)
-		c.addArray(4)
-		c.addBulkStr("calls")
-		c.addInt(cmd.Calls)
-		c.addBulkStr("histogram_usec")
-		bucket := int64(1)
-		for bucket < cmd.Usec/cmd.Calls {
-			bucket *= 2
-		}
-		c.addArray(2)
-		c.addInt(bucket)
-		c.addInt(cmd.Calls)
-	}
 }
 
 func latencyHelpCmd(n *Node, c *Client, args [][]byte) {

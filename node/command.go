@@ -61,8 +61,9 @@ type Command struct {
 
 	container bool // has subcommands (CONFIG GET…), checked at dispatch
 
-	// stats for INFO commandstats
+	// stats for INFO commandstats and latencystats
 	Calls, Usec, RejectedCalls, FailedCalls int64
+	latency                                 *latencyHist // nil until it first runs (latency.go)
 }
 
 // commandTable gathers every family's commands. Each family lives in its
@@ -104,7 +105,6 @@ func (n *Node) lookupCommand(name []byte) *Command {
 
 // call checks and runs one command from c, as Redis's processCommand.
 func (n *Node) call(c *Client, args [][]byte) {
-	n.stats.Commands++
 	if c.replica != nil {
 		n.replicaCommand(c, args) // a replica's link carries ACKs only
 		return
@@ -124,57 +124,55 @@ func (n *Node) dispatch(c *Client, args [][]byte) {
 		return
 	}
 	if (cmd.Arity > 0 && len(args) != cmd.Arity) || len(args) < -cmd.Arity {
-		cmd.RejectedCalls++
 		n.rejectCommand(c, cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", cmd.Name))
 		return
 	}
+	stat := cmd // what a rejection counts on: the subcommand when there is one, as Redis's c->cmd
 	if cmd.container && len(args) >= 2 {
 		if ct := n.container(cmd.Name); ct != nil {
 			sub := ct.find(args[1])
 			if sub == nil {
-				n.rejectCommand(c, cmd, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", cString(args[1]), strings.ToUpper(cmd.Name)))
+				// Redis found no command: nothing counts the rejection.
+				n.rejectCommand(c, nil, fmt.Sprintf("ERR unknown subcommand '%.128s'. Try %s HELP.", cString(args[1]), strings.ToUpper(cmd.Name)))
 				return
 			}
 			if (sub.Arity > 0 && len(args) != sub.Arity) || len(args) < -sub.Arity {
-				sub.RejectedCalls++
-				n.rejectCommand(c, cmd, fmt.Sprintf("ERR wrong number of arguments for '%s' command", sub.Name))
+				n.rejectCommand(c, sub, fmt.Sprintf("ERR wrong number of arguments for '%s' command", sub.Name))
 				return
 			}
+			stat = sub
 		}
 	}
 	if cmd.Name == "debug" && !n.debugAllowed(c) {
-		n.rejectCommand(c, cmd, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "+
+		n.rejectCommand(c, stat, "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "+
 			"you can run it from a local connection, otherwise you need to set this option in the "+
 			"configuration file, and then restart the server.")
 		return
 	}
 	if !c.authenticated && cmd.Flags&FlagNoAuth == 0 {
-		cmd.RejectedCalls++
-		n.rejectCommand(c, cmd, errNoAuth)
+		n.rejectCommand(c, stat, errNoAuth)
 		return
 	}
 	if c.multi != nil && cmd.Flags&FlagNoMulti != 0 {
-		n.rejectCommand(c, cmd, "ERR Command not allowed inside a transaction")
+		n.rejectCommand(c, stat, "ERR Command not allowed inside a transaction")
 		return
 	}
 	if c.subscriptions() > 0 && c.resp == 2 && cmd.Flags&FlagOKInSubscribe == 0 {
-		cmd.RejectedCalls++
-		n.rejectCommand(c, cmd, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", cmd.Name))
+		n.rejectCommand(c, stat, fmt.Sprintf("ERR Can't execute '%s': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed in this context", stat.Name))
 		return
 	}
 	if n.isReplica() && n.cfg.ReplicaReadOnly && c.master == nil && runFlags(c, cmd)&FlagWrite != 0 {
-		n.rejectCommand(c, cmd, "READONLY You can't write against a read only replica.")
+		n.rejectCommand(c, stat, "READONLY You can't write against a read only replica.")
 		return
 	}
 	if cmd.Flags&FlagWrite != 0 && (n.aof.err != nil || !n.saves.lastOK) {
 		if msg := n.writesDeniedByDisk(); msg != "" {
-			n.rejectCommand(c, cmd, msg)
+			n.rejectCommand(c, stat, msg)
 			return
 		}
 	}
 	if n.minReplicasDenied(c, cmd) {
-		cmd.RejectedCalls++
-		n.rejectCommand(c, cmd, errNoReplicas)
+		n.rejectCommand(c, stat, errNoReplicas)
 		return
 	}
 	if n.mustPostpone(c, cmd) {
@@ -189,15 +187,21 @@ func (n *Node) dispatch(c *Client, args [][]byte) {
 	n.exec(c, cmd, args)
 }
 
-// exec runs a command that passed the checks and keeps its stats.
+// exec runs a command that passed the checks and keeps its stats, where
+// Redis's call() does: after the command ran, so that a rejected command
+// is not counted and INFO does not count itself. A command fails when an
+// error reply was written (to any client) while it ran; errorStart is
+// Redis's static prev_err_count, so an EXEC does not fail for the errors
+// of the commands it ran.
 func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 	c.lastCmd = cmd.Name
-	c.errored = false
 	c.curArgs = args
+	rerun := c.blockedOn != nil // a parked command served: counted when it parked
 	start := n.commandStart()
 	if n.snap != nil {
 		n.snapBeforeCommand(c, cmd, args)
 	}
+	n.errorStart = n.stats.TotalErrorReplies
 	n.callDepth++
 	cmd.Fn(n, c, args)
 	n.callDepth--
@@ -208,11 +212,30 @@ func (n *Node) exec(c *Client, cmd *Command, args [][]byte) {
 		}
 		c.woff = n.clientOffset()
 	}
-	cmd.Calls++
-	cmd.Usec += int64((n.commandEnd() - start) / time.Microsecond)
-	if c.errored {
+	us := int64((n.commandEnd() - start) / time.Microsecond)
+	cmd.Usec += us
+	if n.stats.TotalErrorReplies > n.errorStart { // (CONFIG RESETSTAT may have zeroed it)
 		cmd.FailedCalls++
-		n.stats.TotalErrorReplies++
+	}
+	n.errorStart = n.stats.TotalErrorReplies
+	if bs := c.blockedOn; bs != nil {
+		// Parked, or run again for a key that got data: the latency
+		// sample is taken when it is answered, as Redis's
+		// updateStatsOnUnblock (a timeout takes none).
+		if rerun && !bs.reblocked && n.cfg.LatencyTracking {
+			cmd.recordLatency(bs.usec + us)
+		}
+		if !rerun {
+			bs.usec = us
+			cmd.Calls++
+			n.stats.Commands++
+		}
+		return
+	}
+	cmd.Calls++
+	n.stats.Commands++
+	if n.cfg.LatencyTracking {
+		cmd.recordLatency(us)
 	}
 }
 
@@ -237,7 +260,13 @@ func (n *Node) rejectCommand(c *Client, cmd *Command, msg string) {
 	if c.multi != nil {
 		c.multi.aborted = true
 	}
-	n.stats.TotalErrorReplies++
+	switch {
+	case cmd == nil:
+	case cmd.container: // called bare: INFO shows the container's own line
+		n.container(cmd.Name).direct.RejectedCalls++
+	default:
+		cmd.RejectedCalls++
+	}
 	if cmd != nil && cmd.Name == "exec" {
 		// Redis's execCommandAbort: a refused EXEC ends the transaction.
 		// The reason keeps its code except ERR (NOREPLICAS, NOAUTH …).

@@ -48,6 +48,9 @@ type Config struct {
 	TCPBacklog       int64
 	ActiveExpire     bool // not a Redis option: tests switch active expiry off
 
+	LatencyTracking    bool   // latency-tracking: per-command latency histograms
+	LatencyPercentiles string // latency-tracking-info-percentiles, as set (CONFIG GET shows it normalized)
+
 	// Persistence (DESIGN §3, §4; opdis and ApsaraCache options).
 	ServerID              int64 // server-id: the replication group's id in every entry
 	AOFMaxSize            int64 // aof-max-size: split the live AOF file at this size
@@ -99,6 +102,7 @@ func DefaultConfig() Config {
 		SlowlogSlower: 10000, SlowlogMaxLen: 128, ListMaxLPSize: -2, HashMaxLPEntries: 512,
 		HashMaxLPValue: 64, SetMaxIntset: 512, ZSetMaxLPEntries: 128, ZSetMaxLPValue: 64,
 		ReplicaReadOnly: true, TCPBacklog: 511, ActiveExpire: true,
+		LatencyTracking: true, LatencyPercentiles: "50 99 99.9",
 		ServerID: 12345678, AOFMaxSize: 100 << 20, AOFKeepSize: 5 << 30, AutoPurgeAOF: true,
 		AOFLoadTruncated: true, AutoSnapshotSize: 512 << 20, RDBCompression: true, RDBChecksum: true,
 		StopWritesOnBgsaveErr: true,
@@ -135,6 +139,8 @@ type param struct {
 	// merge, for a string option with a syntax of its own, checks a new
 	// value and combines it with the current one.
 	merge func(cur, value string) (string, error)
+	// show, when set, is how CONFIG GET shows the string value.
+	show func(value string) string
 }
 
 func strParam(name string, f func(*Config) *string) *param {
@@ -160,6 +166,7 @@ func (p *param) parsed(merge func(cur, value string) (string, error)) *param {
 	p.merge = merge
 	return p
 }
+func (p *param) shown(show func(string) string) *param { p.show = show; return p }
 
 const maxInt = 1<<63 - 1
 
@@ -230,6 +237,8 @@ var params = sortParams([]*param{
 	strParam("replicaof", func(c *Config) *string { return &c.ReplicaOf }).aka("slaveof").fixed(),
 	boolParam("replica-serve-stale-data", func(c *Config) *bool { return &c.ReplicaServeStale }).aka("slave-serve-stale-data"),
 	strParam("client-output-buffer-limit", func(c *Config) *string { return &c.ClientOutputBufferLimit }).parsed(mergeOutputBufferLimits),
+	boolParam("latency-tracking", func(c *Config) *bool { return &c.LatencyTracking }),
+	strParam("latency-tracking-info-percentiles", func(c *Config) *string { return &c.LatencyPercentiles }).parsed(mergePercentiles).shown(showPercentiles),
 })
 
 func sortParams(ps []*param) []*param {
@@ -342,6 +351,9 @@ func (p *param) get(c *Config) string {
 	case kindInt, kindMemory:
 		return strconv.FormatInt(*p.integer(c), 10)
 	default:
+		if p.show != nil {
+			return p.show(*p.str(c))
+		}
 		return *p.str(c)
 	}
 }

@@ -449,6 +449,17 @@ func (n *Node) infoSection(b *strings.Builder, name string) {
 			fmt.Fprintf(b, "cmdstat_%s:calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,failed_calls=%d\r\n",
 				cmd.Name, cmd.Calls, cmd.Usec, perCall, cmd.RejectedCalls, cmd.FailedCalls)
 		}
+	case "errorstats":
+		codes := make([]string, 0, len(n.stats.ErrorCodes))
+		for code := range n.stats.ErrorCodes { //det:ok sorted below
+			codes = append(codes, code)
+		}
+		sort.Strings(codes) // Redis keeps them in a rax: byte order
+		for _, code := range codes {
+			fmt.Fprintf(b, "errorstat_%s:count=%d\r\n", code, n.stats.ErrorCodes[code])
+		}
+	case "latencystats":
+		n.infoLatencyStats(b)
 	case "cluster":
 		kv("cluster_enabled", 0)
 	case "oplog":

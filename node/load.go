@@ -32,6 +32,8 @@ func (n *Node) Load() error {
 	if err := n.load(); err != nil {
 		return err
 	}
+	// Redis's loading runs no command through call(): the stats start empty.
+	n.ResetStats()
 	n.restoreReplState()
 	if f := strings.Fields(n.cfg.ReplicaOf); len(f) == 2 && n.env.Dialer != nil {
 		if port, err := strconv.Atoi(f[1]); err == nil {

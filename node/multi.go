@@ -86,7 +86,6 @@ func execCmd(n *Node, c *Client, args [][]byte) {
 		n.exec(c, q.cmd, q.args)
 	}
 	c.execDepth--
-	c.errored = false // errors inside EXEC don't fail EXEC itself
 }
 
 func watchCmd(n *Node, c *Client, args [][]byte) {

@@ -3,6 +3,7 @@ package node
 import (
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"opdis/wire"
@@ -69,12 +70,16 @@ type Node struct {
 	// inMasterStream is set while a redis-server master's command runs.
 	inMasterStream bool
 
-	stats    Stats
-	start    time.Duration // monotonic time at New
-	lastCron time.Duration
-	shutdown bool
-	dirty    int64 // changes since the last save
-	lastSave int64 // unix seconds
+	stats Stats
+	// errorStart is TotalErrorReplies when the running command started
+	// (Redis's prev_err_count, shared by nested calls): more at its end
+	// and it failed.
+	errorStart int64
+	start      time.Duration // monotonic time at New
+	lastCron   time.Duration
+	shutdown   bool
+	dirty      int64 // changes since the last save
+	lastSave   int64 // unix seconds
 }
 
 // Stats are the counters INFO reports.
@@ -89,6 +94,27 @@ type Stats struct {
 	NetInputBytes     int64
 	NetOutputBytes    int64
 	TotalErrorReplies int64
+	// ErrorCodes counts error replies by code, the reply's first word
+	// (INFO errorstats); nil until the first error.
+	ErrorCodes map[string]int64 //det:ok INFO sorts the codes
+}
+
+// countError counts an error reply msg (given without its '-') as Redis's
+// afterErrorReply: the code is what precedes the first space within the
+// reply's first 32 bytes (the '-' included), ERR without one.
+func (s *Stats) countError(msg string) {
+	s.TotalErrorReplies++
+	code := "ERR"
+	if i := strings.IndexByte(msg[:min(len(msg), 31)], ' '); i >= 0 {
+		code = msg[:i]
+	}
+	if s.ErrorCodes == nil {
+		s.ErrorCodes = make(map[string]int64)
+	}
+	if _, ok := s.ErrorCodes[code]; !ok {
+		code = strings.Clone(code) // not a view keeping msg alive
+	}
+	s.ErrorCodes[code]++
 }
 
 // New returns a node with an empty keyspace.

@@ -86,7 +86,6 @@ func (n *Node) opapplyCall(c *Client, args [][]byte) {
 		// Between entries: reads and the connection's own commands run as
 		// usual; a write belongs to an entry.
 		if cmd := n.lookupCommand(args[0]); cmd != nil && cmd.Flags&FlagWrite != 0 || eq(args[0], "multi") {
-			n.stats.TotalErrorReplies++
 			c.addError(errOpapplyOrder)
 			return
 		}
@@ -144,12 +143,10 @@ func (n *Node) opapplyBegin(c *Client, payload []byte) {
 	st.left, st.refused = 0, false
 	h, err := wire.DecodeHeader(payload)
 	if err != nil {
-		n.stats.TotalErrorReplies++
 		c.addError("ERR OPAPPLY: " + err.Error())
 		return
 	}
 	if int(h.DB) >= len(n.dbs) {
-		n.stats.TotalErrorReplies++
 		c.addError("ERR OPAPPLY: opinfo db " + strconv.Itoa(int(h.DB)) + " out of range")
 		return
 	}

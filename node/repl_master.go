@@ -978,6 +978,11 @@ func (n *Node) serveWaits(timeouts bool) {
 	m.waits = keep
 	for i, w := range done {
 		n.unblock(w.c)
+		if n.cfg.LatencyTracking && (w.aof != nil && n.aofWaitDone(w) || w.aof == nil && counts[i] >= w.want) {
+			// Answered by the acks (not its timeout): the latency sample
+			// Redis 7.0's updateStatsOnUnblock takes.
+			w.bs.cmd.recordLatency(w.bs.usec)
+		}
 		if w.aof != nil {
 			n.replyAOFWait(w)
 			n.markPending(w.c)

@@ -614,6 +614,12 @@ func TestWAIT(t *testing.T) {
 	if got := tn.BlockedClients(); got != 0 {
 		t.Fatalf("%d blocked clients", got)
 	}
+	// Every call but the one that timed out took a latency sample (as
+	// redis-server 7.0.15: LATENCY HISTOGRAM counts a WAIT the acks
+	// answered, not one its timeout did).
+	if w := tn.commands["wait"]; w.Calls != 8 || w.latency == nil || w.latency.total != 7 {
+		t.Fatalf("wait: %d calls, want 8 with 7 latency samples", w.Calls)
+	}
 	// A client gone while waiting is forgotten.
 	id2 := tn.connect()
 	tn.do(id2, "SET", "d", "4")

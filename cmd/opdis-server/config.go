@@ -157,7 +157,7 @@ func (ld *loader) apply(d directive) error {
 		return ld.include(vals[0])
 	case "save":
 		return ld.save(vals, fail)
-	case "bind", "client-output-buffer-limit":
+	case "bind", "client-output-buffer-limit", "latency-tracking-info-percentiles":
 		// Multi-word values (bind may even be empty: nothing listens).
 		return ld.set(name, strings.Join(vals, " "), fail)
 	case "replicaof", "slaveof":

@@ -16,7 +16,8 @@ func TestParseArgsOptions(t *testing.T) {
 	cfg, err := parseArgs([]string{"--port", "7000", "--bind", "127.0.0.1", "::1", "--save", "900", "1", "300", "10",
 		"--requirepass", "s3cret", "--protected-mode", "no", "--maxclients", "50", "--proto-max-bulk-len", "2mb",
 		"--hz", "50", "--loglevel", "warning", "--logfile", "/tmp/x.log", "--enable-debug-command", "local",
-		"--pidfile", "/tmp/x.pid", "--daemonize", "no", "--dir", "/tmp/d", "--Timeout", "30", "--hash-max-ziplist-entries", "64"})
+		"--pidfile", "/tmp/x.pid", "--daemonize", "no", "--dir", "/tmp/d", "--Timeout", "30", "--hash-max-ziplist-entries", "64",
+		"--latency-tracking-info-percentiles", "50", "99.5"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,6 +26,7 @@ func TestParseArgsOptions(t *testing.T) {
 	want.RequirePass, want.ProtectedMode, want.MaxClients, want.ProtoMaxBulkLen = "s3cret", false, 50, 2<<20
 	want.Hz, want.LogLevel, want.LogFile, want.EnableDebugCmd = 50, "warning", "/tmp/x.log", "local"
 	want.PidFile, want.Dir, want.Timeout, want.HashMaxLPEntries = "/tmp/x.pid", "/tmp/d", 30, 64
+	want.LatencyPercentiles = "50 99.5" // a multi-argument option, as redis-server 7.0.15 takes it
 	if !reflect.DeepEqual(cfg, want) {
 		t.Fatalf("got  %+v\nwant %+v", cfg, want)
 	}
