@@ -583,6 +583,46 @@ func TestSplitCrashLeavesUsableDir(t *testing.T) {
 	}
 }
 
+func TestKillInsideSplitThenPowerLoss(t *testing.T) {
+	// The process dies at the directory fsync that commits a split's
+	// index: the rename is in the OS only. The next Open loads that index
+	// and appends to the new file; a power loss must not roll the index
+	// back under entries fsynced there (simulator seed 3982).
+	fs := newFS()
+	l := open(t, fs, aofbinlog.Options{Fsync: aofbinlog.FsyncAlways})
+	split(t, l, 5)
+	appendN(t, l, 1, 2)
+	dirSyncs, dead := 0, false
+	fs.Hook = func(op simfs.Op, name string) error {
+		if op == simfs.OpSyncDir {
+			dirSyncs++
+			dead = dead || dirSyncs == 2
+		}
+		if dead {
+			return syscall.EIO // killed: no later call reaches the disk
+		}
+		return nil
+	}
+	if _, err := l.Split(6); err == nil {
+		t.Fatal("split with a failing directory fsync succeeded")
+	}
+	fs.Hook = nil
+	l = open(t, fs, aofbinlog.Options{Fsync: aofbinlog.FsyncAlways}) // the restart after the kill
+	if f := l.Files(); len(f) != 2 || f[1].Name != "appendonly-inc-6.aof" {
+		t.Fatalf("files after the kill %+v", f)
+	}
+	appendN(t, l, 3, 4)
+	fs.Crash(zeroRand{}) // power loss: no un-synced directory operation survives
+	l = open(t, fs, aofbinlog.Options{})
+	if d := cmp.Diff([]int64{1, 2, 3, 4}, readFrom(t, l, 1)); d != "" {
+		t.Fatal(d)
+	}
+}
+
+type zeroRand struct{}
+
+func (zeroRand) Uint64() uint64 { return 0 }
+
 func TestSideCarMarks(t *testing.T) {
 	fs := newFS()
 	l := open(t, fs, aofbinlog.Options{Fsync: aofbinlog.FsyncNo, MarkEvery: 4096})

@@ -167,11 +167,19 @@ func (l *Log) openTail() error {
 	}
 	// The process that wrote the file may have died before fsyncing it (a
 	// kill leaves the bytes in the page cache only); later files build on
-	// it, so it must be durable before anything follows it.
+	// it, so it must be durable before anything follows it. So must the
+	// directory: the process may have died between a rename (the index
+	// that names this file, rdb.index) or a create and its directory
+	// fsync, and entries appended here are lost if a power loss rolls the
+	// index back to one that does not list the file.
 	if !l.opts.ReadOnly {
 		if err := f.Sync(); err != nil {
 			f.Close()
 			return fmt.Errorf("aof %s: fsync at open: %w", s.name, err)
+		}
+		if err := l.fs.SyncDir(); err != nil {
+			f.Close()
+			return fmt.Errorf("aof %s: fsync dir at open: %w", s.name, err)
 		}
 	}
 	if l.rdb != nil && l.rdb.AOF != "" {
