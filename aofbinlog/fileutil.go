@@ -1,6 +1,7 @@
 package aofbinlog
 
 import (
+	"errors"
 	"fmt"
 	"io"
 )
@@ -31,10 +32,16 @@ func ReadSmallFile(fsys FS, name string) ([]byte, error) {
 	return nil, fmt.Errorf("%s: read %d of %d bytes: %w", name, n, size, err)
 }
 
+// ErrNotDurable marks a WriteFileAtomic error after the rename: the new
+// content is what name holds now, but the directory fsync failed, so a
+// crash may bring the old content back.
+var ErrNotDurable = errors.New("replaced but not durably")
+
 // WriteFileAtomic replaces name with data: write tmp-<name>, fsync it,
 // rename it over name, fsync the directory. A crash at any point leaves
 // either the old or the new content under name (a stale tmp- file is
-// harmless and overwritten by the next write).
+// harmless and overwritten by the next write). An error wrapping
+// ErrNotDurable means name holds data now, durably or not.
 func WriteFileAtomic(fsys FS, name string, data []byte) error {
 	tmp := tmpPrefix + name
 	f, err := fsys.Create(tmp)
@@ -56,7 +63,7 @@ func WriteFileAtomic(fsys FS, name string, data []byte) error {
 		return fmt.Errorf("%s: rename from %s: %w", name, tmp, err)
 	}
 	if err := fsys.SyncDir(); err != nil {
-		return fmt.Errorf("%s: fsync dir: %w", name, err)
+		return fmt.Errorf("%s: fsync dir: %w (%w)", name, err, ErrNotDurable)
 	}
 	return nil
 }

@@ -279,7 +279,15 @@ func (l *Log) writeIndex(segs []*segment) error {
 	if len(data) > MaxIndexSize {
 		return fmt.Errorf("%s would be %d bytes (%d files), over the %d-byte limit: purge old files", IndexName, len(data), len(segs), MaxIndexSize)
 	}
-	return WriteFileAtomic(l.fs, IndexName, data)
+	err := WriteFileAtomic(l.fs, IndexName, data)
+	if errors.Is(err, ErrNotDurable) {
+		// Readers now see the new index and a crash may restore the old
+		// one: the files must stay consistent with both, so nothing more
+		// is written until the log is reopened (Open fsyncs the directory
+		// first). The caller keeps every file either index lists.
+		return l.poison(err)
+	}
+	return err
 }
 
 // checkEntry verifies that b is exactly one whole entry.

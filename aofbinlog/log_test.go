@@ -741,3 +741,70 @@ func FuzzOpen(f *testing.F) {
 		}
 	})
 }
+
+// TestSplitIndexNotDurable: the directory fsync after a split's index
+// rename fails (EIO, the process lives on). Readers already see the new
+// index, which lists the new file, and a crash may bring the old one back:
+// the log must keep the new file, write nothing more until reopened, and
+// reopen consistent with either index. The same holds for rdb.index.
+func TestSplitIndexNotDurable(t *testing.T) {
+	for _, powerLoss := range []bool{false, true} {
+		fs := newFS()
+		l := open(t, fs, aofbinlog.Options{Fsync: aofbinlog.FsyncAlways})
+		live := split(t, l, 5)
+		appendN(t, l, 1, 2)
+		fs.Hook = func(op simfs.Op, name string) error {
+			if op == simfs.OpSyncDir {
+				return syscall.EIO
+			}
+			return nil
+		}
+		err := l.WriteRDBIndex(aofbinlog.RDBIndex{RDB: "d.rdb", AOF: live, Offset: 0, NextOpID: 1})
+		fs.Hook = nil
+		if !errors.Is(err, aofbinlog.ErrNotDurable) {
+			t.Fatalf("rdb.index with a failing directory fsync: %v", err)
+		}
+		if e, h := ent(3); l.Append(e, h) == nil {
+			t.Fatal("the log took an entry after rdb.index was left not durable")
+		}
+		if powerLoss {
+			fs.Crash(zeroRand{})
+		}
+		l = open(t, fs, aofbinlog.Options{Fsync: aofbinlog.FsyncAlways})
+		if d := cmp.Diff([]int64{1, 2}, readFrom(t, l, 1)); d != "" {
+			t.Fatalf("rdb.index, power loss %v: %s", powerLoss, d)
+		}
+		l.Close()
+	}
+	for _, powerLoss := range []bool{false, true} {
+		fs := newFS()
+		l := open(t, fs, aofbinlog.Options{Fsync: aofbinlog.FsyncAlways})
+		split(t, l, 5)
+		appendN(t, l, 1, 2)
+		dirSyncs := 0
+		fs.Hook = func(op simfs.Op, name string) error {
+			if op == simfs.OpSyncDir {
+				if dirSyncs++; dirSyncs == 2 { // the one after the rename
+					return syscall.EIO
+				}
+			}
+			return nil
+		}
+		if _, err := l.Split(6); !errors.Is(err, aofbinlog.ErrNotDurable) {
+			t.Fatalf("split with a failing index fsync: %v", err)
+		}
+		fs.Hook = nil
+		if e, h := ent(3); l.Append(e, h) == nil {
+			t.Fatal("the log took an entry after its index was left not durable")
+		}
+		if powerLoss {
+			fs.Crash(zeroRand{}) // the rename is lost: the old index is back
+		}
+		l = open(t, fs, aofbinlog.Options{Fsync: aofbinlog.FsyncAlways})
+		if d := cmp.Diff([]int64{1, 2}, readFrom(t, l, 1)); d != "" {
+			t.Fatalf("power loss %v: %s", powerLoss, d)
+		}
+		appendN(t, l, 3, 3)
+		l.Close()
+	}
+}

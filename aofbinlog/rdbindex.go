@@ -3,6 +3,7 @@ package aofbinlog
 import (
 	"bytes"
 	"cmp"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -234,6 +235,11 @@ func (l *Log) WriteRDBIndex(idx RDBIndex) error {
 		}
 	}
 	if err := WriteRDBIndex(l.fs, idx); err != nil {
+		if errors.Is(err, ErrNotDurable) {
+			// As writeIndex: either rdb.index may be the one a restart
+			// finds, so nothing more is logged until the log is reopened.
+			return l.poison(err)
+		}
 		return err
 	}
 	idx.Applied = slices.Clone(idx.Applied)

@@ -1,6 +1,9 @@
 package aofbinlog
 
-import "fmt"
+import (
+	"errors"
+	"fmt"
+)
 
 // Split closes the live file and starts a new one, appendonly-inc-<now>.aof
 // (now in unix seconds). Two splits in the same second must not reuse a
@@ -43,7 +46,9 @@ func (l *Log) Split(nowUnix int64) (string, error) {
 	}
 	if err != nil {
 		f.Close()
-		l.fs.Remove(name) // best effort: an unlisted empty file is harmless
+		if !errors.Is(err, ErrNotDurable) { // else the index readers see lists it
+			l.fs.Remove(name) // best effort: an unlisted empty file is harmless
+		}
 		return "", fmt.Errorf("aof %s: split: %w", name, err)
 	}
 	l.closeLive()
