@@ -2,6 +2,7 @@ package node
 
 import (
 	"strconv"
+	"strings"
 	"syscall"
 	"testing"
 	"time"
@@ -389,5 +390,65 @@ func TestAOFContinueChained(t *testing.T) {
 	}
 	if got := r1.stat("stats", "sync_full"); got != "0" {
 		t.Fatalf("r1 sync_full %s: r2 should have resumed by AOF", got)
+	}
+}
+
+// A master restarted without a backlog logs its writes at offset 0, the
+// offset a replica's record starts at. A replica that AOF-continues comes
+// online at the hand-off, before it received a single entry: it must not
+// count for WAIT or WAITAOF until it acknowledges (sim seeds 7557, 16484:
+// the hand-off's bytes were lost with the link, WAIT had said 1, and the
+// forced failover that followed promoted a replica without the writes).
+func TestAOFContinueHandOffIsNoAck(t *testing.T) {
+	tc, m, rs := aofCluster(t, "r")
+	r := rs[0]
+	tc.stop(r)
+	tc.crash(m)
+	tc.restart(m) // no backlog: master_repl_offset stays 0 until a replica comes
+	w, wa := m.connect(), m.connect()
+	m.want(w, `"OK"`, "SET", "k", "v")
+	m.want(wa, `"OK"`, "SET", "k2", "v2")
+	if off := m.repl.ids.MasterReplOffset; off != 0 {
+		t.Fatalf("master_repl_offset %d after a restart, want 0", off)
+	}
+	if got := m.send(w, "WAIT 1 0\r\n"); len(got) != 0 {
+		t.Fatalf("WAIT with no replica: %v", got)
+	}
+	if got := m.send(wa, "WAITAOF 1 1 0\r\n"); len(got) != 0 {
+		t.Fatalf("WAITAOF with no replica: %v", got)
+	}
+
+	// The replica AOF-continues; what the master sends it at the hand-off
+	// is lost with the link.
+	lost := false
+	tc.lose = func(l *clink, out []byte) bool {
+		if lost || !strings.Contains(string(out), "+AOFCONTINUE") {
+			return false
+		}
+		lost = true
+		l.mas.Tick() // the master answers the WAITs it can
+		if got := l.mas.replies(w); len(got) != 0 {
+			t.Errorf("WAIT answered %v at the hand-off, before the replica got anything", got)
+		}
+		if got := l.mas.replies(wa); len(got) != 0 {
+			t.Errorf("WAITAOF answered %v at the hand-off, before the replica got anything", got)
+		}
+		return true
+	}
+	tc.restart(r, "replicaof", "m 6379")
+	tc.settle(500 * time.Millisecond)
+	if !lost {
+		t.Fatal("no AOF continue to lose")
+	}
+	tc.lose = nil
+
+	// It reconnects, resumes and acknowledges: now it counts.
+	tc.settle(3 * time.Second)
+	converged(t, m, r, 0)
+	if got := m.replies(w); len(got) != 1 || got[0].String() != "(integer) 1" {
+		t.Fatalf("WAIT after the replica acknowledged: %v", got)
+	}
+	if got := m.replies(wa); len(got) != 1 || got[0].String() != "[(integer) 1, (integer) 1]" {
+		t.Fatalf("WAITAOF after the replica acknowledged: %v", got)
 	}
 }

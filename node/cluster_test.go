@@ -53,6 +53,9 @@ type tcluster struct {
 	maxTakes int
 	// refuse makes dials to these nodes fail (a partition).
 	refuse map[string]bool
+	// lose, when it returns true for what a master sent on a link, loses
+	// those bytes in flight and cuts the link.
+	lose func(l *clink, out []byte) bool
 }
 
 func newCluster(t *testing.T) *tcluster {
@@ -108,6 +111,18 @@ func (tc *tcluster) stop(cn *cnode) {
 		tc.t.Fatalf("%s: Close: %v", cn.name, err)
 	}
 	cn.down = true
+}
+
+// crash stops a node as a power loss does: no Close, and its directory
+// keeps only what was synced.
+func (tc *tcluster) crash(cn *cnode) {
+	for _, l := range append([]*clink(nil), tc.links...) {
+		if l.rep == cn || l.mas == cn {
+			tc.cut(l)
+		}
+	}
+	cn.down = true
+	cn.fs.CrashClean()
 }
 
 // restart boots a stopped node from its directory, with extra options.
@@ -191,6 +206,11 @@ func (tc *tcluster) pump() {
 				continue
 			}
 			out, closed = l.mas.TakeOutput(l.masID, nil)
+			if len(out) > 0 && tc.lose != nil && tc.lose(l, out) {
+				tc.cut(l)
+				progress = true
+				continue
+			}
 			if len(out) > 0 {
 				tc.sent += int64(len(out))
 				l.rep.Feed(l.repID, out)

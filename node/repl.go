@@ -55,7 +55,7 @@ type replicaInfo struct {
 	listenPort int64
 	announceIP string
 	capa       psync.Capa
-	ackOffset  int64         // REPLCONF ACK
+	ackOffset  int64         // REPLCONF ACK; -1 until the first (addReplica)
 	fackOffset int64         // REPLCONF ACK … FACK: the offset its AOF fsynced (WAITAOF)
 	ackOpID    int64         // REPLCONF ACK-OPID
 	ackTime    time.Duration // when the last ACK came (lag)

@@ -342,6 +342,12 @@ func (n *Node) addReplica(c *Client, pre bool) {
 	if info == nil {
 		info = &replicaInfo{}
 	}
+	// Nothing acknowledged yet. Offset 0 is a real one: a master with no
+	// backlog since its start logs writes at offset 0, and a replica that
+	// has not acked since it came online (an AOF continue handed off, a
+	// full sync sent) may hold none of them, so WAIT, WAITAOF and FAILOVER
+	// must not count it until its first ACK.
+	info.ackOffset, info.fackOffset = -1, -1
 	info.m.preSync = pre
 	c.replica = info
 	n.repl.replicas = append(n.repl.replicas, c)
@@ -1041,7 +1047,7 @@ func (n *Node) infoReplicas(kv func(string, any)) {
 			lag = int64((now - n.replicaAckTime(c)) / time.Second)
 		}
 		kv("slave"+strconv.Itoa(i), "ip="+n.replicaIP(c)+",port="+strconv.FormatInt(r.listenPort, 10)+
-			",state="+r.state.String()+",offset="+strconv.FormatInt(r.ackOffset, 10)+",lag="+strconv.FormatInt(lag, 10))
+			",state="+r.state.String()+",offset="+strconv.FormatInt(max(0, r.ackOffset), 10)+",lag="+strconv.FormatInt(lag, 10))
 	}
 }
 
@@ -1071,6 +1077,6 @@ func (n *Node) roleMaster(c *Client) {
 		c.addArray(3)
 		c.addBulkStr(n.replicaIP(rc))
 		c.addBulkInt(rc.replica.listenPort)
-		c.addBulkInt(rc.replica.ackOffset)
+		c.addBulkInt(max(0, rc.replica.ackOffset))
 	}
 }
