@@ -83,8 +83,14 @@ func (r *runner) forcedFailover(f Fault) {
 			r.net.Partition(n.Name, h, simnet.Hold)
 		}
 		// It lasts past the promotion: the old master must not rejoin its
-		// replicas, still its, in between.
+		// replicas, still its, in between. Until it heals no graceful
+		// failover starts: the demotion the controller sent is held in the
+		// network and would reach the old master after the new topology
+		// (seed 62276: it made the old master, promoted again by a
+		// FAILOVER meanwhile, a replica of its own replica).
+		r.cutOff++
 		r.l.After(max(f.Dur, time.Duration(f.Arg+100)*time.Millisecond), "fault.heal", func() {
+			r.cutOff--
 			for _, h := range hosts {
 				r.net.Heal(n.Name, h)
 			}

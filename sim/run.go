@@ -166,6 +166,7 @@ type runner struct {
 	foCommitted  bool       // REPLICAOF NO ONE or FAILOVER sent, outcome pending
 	foRand       *rand.Rand // which way a graceful failover goes
 	forced       bool       // forced failovers: the WAIT rule (forced.go)
+	cutOff       int        // old masters cut off from the controller, their demotion held (forced.go)
 	stats        Stats
 	psy          psyncState  // C4 (psync_check.go)
 	consumers    []*consumer // Groups2 (groups2.go)
