@@ -166,6 +166,7 @@ type runner struct {
 	foCommitted  bool       // REPLICAOF NO ONE or FAILOVER sent, outcome pending
 	foRand       *rand.Rand // which way a graceful failover goes
 	forced       bool       // forced failovers: the WAIT rule (forced.go)
+	restored     int64      // op id of the latest restore of the master's dataset (nemesis.go onUp)
 	stats        Stats
 	psy          psyncState  // C4 (psync_check.go)
 	consumers    []*consumer // Groups2 (groups2.go)
