@@ -159,12 +159,15 @@ func (r *runner) forcedPromote(old int) {
 // its master, so they may be writes WAIT confirmed. So is a replica that
 // has not completed a full sync: a master counts it in WAIT (as Redis
 // does) from the end of the transfer, before it loaded anything, and a
-// write made before the master had replicas has offset 0.
+// write made before the master had replicas has offset 0. So is a node
+// that has not applied entries up to the latest restore (onUp): the
+// restore made the master's whole dataset definite, writes no replica
+// confirmed included, so promoting a node without them loses them.
 func (r *runner) mostAdvanced(old int) int {
 	best, bestID, bestOff := -1, int64(0), int64(0)
 	for i, n := range r.c.Nodes() {
 		nd := n.Node()
-		if i == old || nd == nil || n.Lost > 0 || n.Unsynced {
+		if i == old || nd == nil || n.Lost > 0 || n.Unsynced || nd.NextOpID()-1 < r.restored {
 			continue
 		}
 		off, _ := strconv.ParseInt(infoFields(nd)["master_repl_offset"], 10, 64)

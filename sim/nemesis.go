@@ -54,7 +54,8 @@ func (r *runner) onUp(n *cluster.Node) {
 		// definite, though the next promotion may drop them: a master
 		// that came back without entries it had is failed over instead
 		// (its replicas may hold what it lost), and restored only when
-		// there is no one to promote.
+		// there is no one to promote; a later promotion then waits for a
+		// node that has applied entries up to the restore (mostAdvanced).
 		if n.Lost == 0 || n.Index != r.master {
 			return
 		}
@@ -72,6 +73,7 @@ func (r *runner) onUp(n *cluster.Node) {
 	vals, err := cluster.Dataset(n.Node())
 	if err == nil {
 		r.wl.Restore(shard, vals)
+		r.restored = n.Node().NextOpID() - 1
 	}
 }
 
