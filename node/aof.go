@@ -94,6 +94,17 @@ func (n *Node) aofFailed(err error) {
 	}
 }
 
+// aofErr is the AOF error that refuses writes: the last failed write or
+// fsync, or the log's own sticky error. A split, purge or index update
+// that poisons the log does not go through aofFailed, and a write let in
+// then is applied (and replicated) but never logged.
+func (n *Node) aofErr() error {
+	if n.aof.err != nil || n.aof.log == nil {
+		return n.aof.err
+	}
+	return n.aof.log.Err()
+}
+
 // aofCron is the AOF's share of the cron: write out and fsync under
 // everysec, split at aof-max-size, purge to aof-keep-size, and start the
 // snapshot that replaces AOF rewrite.

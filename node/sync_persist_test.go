@@ -232,3 +232,27 @@ func TestReplicaWithFailedAOFAcknowledgesNothing(t *testing.T) {
 	tc.settle(2 * time.Second)
 	converged(t, m, r, 0)
 }
+
+// A split whose fsync fails poisons the log without a failed append: the
+// next write must be refused at once (MISCONF), not applied, replicated
+// and acknowledged with an entry the log will never take (sim seed 572
+// with 43428's options: the replica confirmed it by WAIT, and a kill of
+// the master, promoted again later, lost it).
+func TestPoisonedAOFRefusesTheNextWrite(t *testing.T) {
+	n := newCluster(t).add("m", "appendfsync", "no")
+	id := n.connect()
+	n.want(id, `"OK"`, "SET", "a", "1")
+	n.fs.Inject(simfs.Fault{Op: simfs.OpSync, Count: 1, Err: syscall.EIO})
+	if got := n.do(id, "AOFFLUSH"); got.Kind != wire.Error {
+		t.Fatalf("AOFFLUSH with a failing fsync: %s", got)
+	}
+	if got := n.do(id, "SET", "b", "2"); got.Kind != wire.Error || !strings.HasPrefix(got.Str, "MISCONF") {
+		t.Fatalf("SET after the log was poisoned: %s, want MISCONF", got)
+	}
+	if got := n.do(id, "EXISTS", "b").String(); got != "(integer) 0" {
+		t.Fatalf("EXISTS b: %s", got)
+	}
+	if got := n.stat("persistence", "aof_last_write_status"); got != "err" {
+		t.Fatalf("aof_last_write_status %s", got)
+	}
+}
