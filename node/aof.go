@@ -74,15 +74,35 @@ func (n *Node) aofBarrier() {
 
 // aofFailed records a failed AOF write. Writes are refused from then on
 // (MISCONF); under appendfsync always the node cannot keep its promise and
-// reports a fatal error, as Redis exits.
+// reports a fatal error, as Redis exits. So does a replica: it must apply
+// its master's stream, and would acknowledge (REPLCONF ACK, so WAIT)
+// entries its AOF never got, which a kill then loses; Redis 7's replica
+// panics too ("Replica was unable to write command to disk",
+// repl-ignore-disk-write-error no). The restart reloads what the disk
+// holds and resumes from there.
 func (n *Node) aofFailed(err error) {
 	if n.aof.err == nil {
 		n.logf(LogWarning, "Error writing to the AOF file: %v", err)
 	}
 	n.aof.err = err
-	if n.aof.policy == aofbinlog.FsyncAlways && n.fatal == nil {
+	switch {
+	case n.fatal != nil:
+	case n.aof.policy == aofbinlog.FsyncAlways:
 		n.fatal = fmt.Errorf("can't recover from AOF write error when the AOF fsync policy is 'always': %w", err)
+	case n.isReplica():
+		n.fatal = fmt.Errorf("replica was unable to write command to disk: %w", err)
 	}
+}
+
+// aofErr is the AOF error that refuses writes: the last failed write or
+// fsync, or the log's own sticky error. A split, purge or index update
+// that poisons the log does not go through aofFailed, and a write let in
+// then is applied (and replicated) but never logged.
+func (n *Node) aofErr() error {
+	if n.aof.err != nil || n.aof.log == nil {
+		return n.aof.err
+	}
+	return n.aof.log.Err()
 }
 
 // aofCron is the AOF's share of the cron: write out and fsync under

@@ -165,7 +165,7 @@ func (n *Node) dispatch(c *Client, args [][]byte) {
 		n.rejectCommand(c, stat, "READONLY You can't write against a read only replica.")
 		return
 	}
-	if cmd.Flags&FlagWrite != 0 && (n.aof.err != nil || !n.saves.lastOK) {
+	if cmd.Flags&FlagWrite != 0 && (n.aofErr() != nil || !n.saves.lastOK) {
 		if msg := n.writesDeniedByDisk(); msg != "" {
 			n.rejectCommand(c, stat, msg)
 			return

@@ -342,7 +342,7 @@ func (n *Node) infoSection(b *strings.Builder, name string) {
 		kv("aof_last_bgrewrite_status", "ok")
 		kv("aof_rewrites", 0)
 		kv("aof_rewrites_consecutive_failures", 0)
-		kv("aof_last_write_status", okErr(n.aof.err == nil))
+		kv("aof_last_write_status", okErr(n.aofErr() == nil))
 		kv("aof_last_cow_size", 0)
 		kv("module_fork_in_progress", 0)
 		kv("module_fork_last_cow_size", 0)

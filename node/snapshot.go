@@ -529,8 +529,8 @@ func (n *Node) writesDeniedByDisk() string {
 			"during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs " +
 			"for details about the RDB error."
 	}
-	if n.aof.err != nil {
-		return "MISCONF Errors writing to the AOF file: " + n.aof.err.Error()
+	if err := n.aofErr(); err != nil {
+		return "MISCONF Errors writing to the AOF file: " + err.Error()
 	}
 	return ""
 }

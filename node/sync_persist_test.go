@@ -191,3 +191,68 @@ func TestReplicaOwesAFullSyncUntilOneSucceeds(t *testing.T) {
 		t.Fatalf("after the replica's restart MGET a d: %s", got)
 	}
 }
+
+// A replica whose AOF failed (an fsync error poisons the log) cannot log
+// the stream any more: it must not acknowledge entries it applies only in
+// memory, or WAIT counts writes that a kill of the replica loses (sim seed
+// 43428: under appendfsync no, 90 WAIT-confirmed writes gone from the
+// replica that was then the master). As Redis 7's replica panics ("Replica
+// was unable to write command to disk"), it exits; its restart reloads
+// what the disk holds and resumes.
+func TestReplicaWithFailedAOFAcknowledgesNothing(t *testing.T) {
+	tc := newCluster(t)
+	m := tc.add("m", "appendfsync", "no")
+	r := tc.add("r", "appendfsync", "no")
+	tc.replicaof(r, m)
+	w := m.connect()
+	m.want(w, `"OK"`, "SET", "a", "1")
+	tc.settle(2 * time.Second)
+	m.want(w, `"OK"`, "SET", "b", "1") // after the full sync: an entry in r's AOF, not fsynced
+	tc.settle(time.Second)
+	converged(t, m, r, 0)
+
+	r.fs.Inject(simfs.Fault{Op: simfs.OpSync, Count: 1, Err: syscall.EIO})
+	if got := r.do(r.connect(), "AOFFLUSH"); got.Kind != wire.Error { // the split fsyncs the old file first
+		t.Fatalf("AOFFLUSH with a failing fsync: %s", got)
+	}
+	m.want(w, `"OK"`, "SET", "c", "1")
+	m.send(w, "WAIT 1 500\r\n")
+	tc.settle(time.Second)
+	if got := m.replies(w); len(got) != 1 || got[0].String() != "(integer) 0" {
+		t.Fatalf("WAIT 1 after the replica's AOF failed: %v, want 0", got)
+	}
+	if r.Fatal() == nil {
+		t.Fatal("the replica applies a stream it cannot log and carries on")
+	}
+
+	// The kill keeps what the replica wrote; the restart resumes.
+	tc.cutAll(r)
+	r.down = true
+	tc.restart(r, "replicaof", "m 6379")
+	tc.settle(2 * time.Second)
+	converged(t, m, r, 0)
+}
+
+// A split whose fsync fails poisons the log without a failed append: the
+// next write must be refused at once (MISCONF), not applied, replicated
+// and acknowledged with an entry the log will never take (sim seed 572
+// with 43428's options: the replica confirmed it by WAIT, and a kill of
+// the master, promoted again later, lost it).
+func TestPoisonedAOFRefusesTheNextWrite(t *testing.T) {
+	n := newCluster(t).add("m", "appendfsync", "no")
+	id := n.connect()
+	n.want(id, `"OK"`, "SET", "a", "1")
+	n.fs.Inject(simfs.Fault{Op: simfs.OpSync, Count: 1, Err: syscall.EIO})
+	if got := n.do(id, "AOFFLUSH"); got.Kind != wire.Error {
+		t.Fatalf("AOFFLUSH with a failing fsync: %s", got)
+	}
+	if got := n.do(id, "SET", "b", "2"); got.Kind != wire.Error || !strings.HasPrefix(got.Str, "MISCONF") {
+		t.Fatalf("SET after the log was poisoned: %s, want MISCONF", got)
+	}
+	if got := n.do(id, "EXISTS", "b").String(); got != "(integer) 0" {
+		t.Fatalf("EXISTS b: %s", got)
+	}
+	if got := n.stat("persistence", "aof_last_write_status"); got != "err" {
+		t.Fatalf("aof_last_write_status %s", got)
+	}
+}
