@@ -29,7 +29,7 @@ const FailoverTimeout = 3 * time.Second
 // failover starts a graceful failover, unless one is in progress or the
 // cluster has no master and up-to-date-capable replica.
 func (r *runner) failover() {
-	if !r.o.Replicas || r.foFrom >= 0 || r.foCommitted || r.healed || r.master < 0 || r.cutOff > 0 {
+	if !r.o.Replicas || r.foFrom >= 0 || r.foCommitted || r.healed || r.master < 0 || r.anyCutOff() {
 		return
 	}
 	m := r.c.Node(r.master).Node()

@@ -84,13 +84,15 @@ func (r *runner) forcedFailover(f Fault) {
 		}
 		// It lasts past the promotion: the old master must not rejoin its
 		// replicas, still its, in between. Until it heals no graceful
-		// failover starts: the demotion the controller sent is held in the
-		// network and would reach the old master after the new topology
-		// (seed 62276: it made the old master, promoted again by a
-		// FAILOVER meanwhile, a replica of its own replica).
-		r.cutOff++
+		// failover starts and it is not promoted: the demotion the
+		// controller sent is held in the network and would reach it after
+		// a newer topology (seed 62276: a FAILOVER made it master again,
+		// and the demotion then made it a replica of its own replica;
+		// seed 2207: a forced failover chose it, and its promotion was
+		// held too).
+		r.cut(old, +1)
 		r.l.After(max(f.Dur, time.Duration(f.Arg+100)*time.Millisecond), "fault.heal", func() {
-			r.cutOff--
+			r.cut(old, -1)
 			for _, h := range hosts {
 				r.net.Heal(n.Name, h)
 			}
@@ -167,7 +169,7 @@ func (r *runner) mostAdvanced(old int) int {
 	best, bestID, bestOff := -1, int64(0), int64(0)
 	for i, n := range r.c.Nodes() {
 		nd := n.Node()
-		if i == old || nd == nil || n.Lost > 0 || n.Unsynced || nd.NextOpID()-1 < r.restored {
+		if i == old || nd == nil || n.Lost > 0 || n.Unsynced || nd.NextOpID()-1 < r.restored || r.isCutOff(i) {
 			continue
 		}
 		off, _ := strconv.ParseInt(infoFields(nd)["master_repl_offset"], 10, 64)
@@ -176,6 +178,28 @@ func (r *runner) mostAdvanced(old int) int {
 		}
 	}
 	return best
+}
+
+// cut counts a cut between node i and the controller starting (+1) or
+// healing (-1).
+func (r *runner) cut(i, d int) {
+	if r.cutOff == nil {
+		r.cutOff = make([]int, len(r.c.Nodes()))
+	}
+	r.cutOff[i] += d
+}
+
+// isCutOff reports whether the controller cannot reach node i.
+func (r *runner) isCutOff(i int) bool { return r.cutOff != nil && r.cutOff[i] > 0 }
+
+// anyCutOff reports whether the controller cannot reach some node.
+func (r *runner) anyCutOff() bool {
+	for i := range r.cutOff {
+		if r.isCutOff(i) {
+			return true
+		}
+	}
+	return false
 }
 
 // onMasterCrash reacts, in a forced run, to the nemesis taking the master

@@ -166,7 +166,7 @@ type runner struct {
 	foCommitted  bool       // REPLICAOF NO ONE or FAILOVER sent, outcome pending
 	foRand       *rand.Rand // which way a graceful failover goes
 	forced       bool       // forced failovers: the WAIT rule (forced.go)
-	cutOff       int        // old masters cut off from the controller, their demotion held (forced.go)
+	cutOff       []int      // per node: cuts from the controller in effect, its demotion held (forced.go)
 	restored     int64      // op id of the latest restore of the master's dataset (nemesis.go onUp)
 	stats        Stats
 	psy          psyncState  // C4 (psync_check.go)
