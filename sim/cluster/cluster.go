@@ -187,8 +187,9 @@ type Node struct {
 	// began one (or since it started as a fresh replica); what it holds
 	// may not be its master's history at all.
 	Unsynced bool
-	// Lost is how many logged entries the latest restart did not load,
-	// until the node has applied entries up to where it had been again.
+	// Lost is how many logged entries the restarts did not load, until
+	// the node has applied entries up to where it had been again (or a
+	// full sync replaced its history).
 	Lost   int64
 	lostTo int64
 	// syncing: a full sync is replacing the dataset and its files; a
@@ -331,8 +332,15 @@ func (n *Node) start() error {
 // from, and makes the loaded state the base of the new incarnation.
 func (n *Node) afterLoad() {
 	loaded := n.nd.NextOpID() - 1
-	n.Lost, n.lostTo = max(0, n.tl.last()-loaded), n.tl.last()
-	n.Stats.LostEntries += n.Lost
+	n.Stats.LostEntries += max(0, n.tl.last()-loaded)
+	lostTo := n.tl.last()
+	if n.Lost > 0 {
+		// An earlier restart lost entries the node has not applied again:
+		// this one, which lost nothing more, does not give them back
+		// (seed 98159).
+		lostTo = max(lostTo, n.lostTo)
+	}
+	n.Lost, n.lostTo = max(0, lostTo-loaded), lostTo
 	n.c.event(n, "restart #%d loaded up to op id %d", n.inc, loaded)
 	if n.syncing {
 		// Down in the middle of a full sync: the disk holds the old
