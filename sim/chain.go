@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"opdis/sim/cluster"
-	"opdis/wire"
 )
 
 // Chained replicas (DESIGN §5, §8): the controller's REPLICAOF changes
@@ -37,7 +36,7 @@ func (r *runner) chain(i, to int) {
 	n.SetReplicaOf(replicaOfAddr(r.c.Node(to)))
 	r.stats.Chains++
 	r.l.Trace().Record(r.l.Now(), "chain", int64(i), int64(to), nil)
-	r.adminCall(i, func(wire.Value, error) {}, "REPLICAOF", r.c.Node(to).Name, strconv.Itoa(cluster.Port))
+	r.replicaOf(i, r.c.Node(to))
 }
 
 // parent is the node i's configuration says it replicates, -1 if none.

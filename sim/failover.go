@@ -152,8 +152,32 @@ func (r *runner) promoted(from, to int) {
 			continue
 		}
 		n.SetReplicaOf(nt.Name + " " + strconv.Itoa(cluster.Port))
-		r.adminCall(i, func(wire.Value, error) {}, "REPLICAOF", nt.Name, strconv.Itoa(cluster.Port))
+		r.replicaOf(i, nt)
 	}
+}
+
+// replicaOf sends node i REPLICAOF to's address and sends it again while
+// it is refused and i's configuration still names to. An old master whose
+// PSYNC … FAILOVER is unanswered refuses REPLICAOF ("not allowed while
+// failing over") until the target's reply ends its failover, or a refusal
+// aborts it and leaves it a master (as Redis's abortFailover does). Seed
+// 101437: the target promoted itself and died before its +CONTINUE left;
+// restarted as a master, it refused the PSYNC FAILOVER, and the old
+// master, whose REPLICAOF had been refused and dropped, served as a
+// second master to the end. A node that is down restarts with its
+// configuration.
+func (r *runner) replicaOf(i int, to *cluster.Node) {
+	n, want := r.c.Node(i), replicaOfAddr(to)
+	r.adminCall(i, func(v wire.Value, err error) {
+		if err != nil || v.Kind != wire.Error {
+			return
+		}
+		r.l.After(10*time.Millisecond, "replicaof.retry", func() {
+			if n.Up() && n.Config().ReplicaOf == want {
+				r.replicaOf(i, to)
+			}
+		})
+	}, "REPLICAOF", to.Name, strconv.Itoa(cluster.Port))
 }
 
 // failoverAbort gives the workload its old master back.
