@@ -29,7 +29,7 @@ const FailoverTimeout = 3 * time.Second
 // failover starts a graceful failover, unless one is in progress or the
 // cluster has no master and up-to-date-capable replica.
 func (r *runner) failover() {
-	if !r.o.Replicas || r.foFrom >= 0 || r.foCommitted || r.healed || r.master < 0 || r.anyCutOff() {
+	if !r.o.Replicas || r.foFrom >= 0 || r.foCommitted || r.healed || r.master < 0 || r.anyCutOff() || r.repointing > 0 {
 		return
 	}
 	m := r.c.Node(r.master).Node()
@@ -166,13 +166,20 @@ func (r *runner) promoted(from, to int) {
 // master, whose REPLICAOF had been refused and dropped, served as a
 // second master to the end. A node that is down restarts with its
 // configuration.
+//
+// While one is pending no graceful failover starts: a resent REPLICAOF
+// queued on the admin connection behind the next failover's promotion
+// would demote the new master (seed 31647).
 func (r *runner) replicaOf(i int, to *cluster.Node) {
 	n, want := r.c.Node(i), replicaOfAddr(to)
+	r.repointing++
 	r.adminCall(i, func(v wire.Value, err error) {
 		if err != nil || v.Kind != wire.Error {
+			r.repointing--
 			return
 		}
 		r.l.After(10*time.Millisecond, "replicaof.retry", func() {
+			r.repointing--
 			if n.Up() && n.Config().ReplicaOf == want {
 				r.replicaOf(i, to)
 			}

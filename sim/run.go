@@ -167,6 +167,7 @@ type runner struct {
 	foRand       *rand.Rand // which way a graceful failover goes
 	forced       bool       // forced failovers: the WAIT rule (forced.go)
 	cutOff       []int      // per node: cuts from the controller in effect, its demotion held (forced.go)
+	repointing   int        // REPLICAOFs sent and not yet taken or given up (failover.go replicaOf)
 	restored     int64      // op id of the latest restore of the master's dataset (nemesis.go onUp)
 	stats        Stats
 	psy          psyncState  // C4 (psync_check.go)
