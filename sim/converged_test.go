@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"opdis/sim/cluster"
-	"opdis/sim/trace"
 	"opdis/wire"
 )
 
@@ -17,22 +16,7 @@ import (
 // must wait for n3's own full sync before C2 compares datasets: equal op
 // ids and a link that is up do not make a replica converged.
 func TestConvergedWaitsForAChainedReplicaBehindAFullSync(t *testing.T) {
-	o := Draw(1)
-	if err := o.Apply([]string{"nodes=3", "replicas=true", "fsync=everysec", "repl-diskless=true", "repl-sync-delay=0",
-		"kill=0", "power-loss=0", "midop-crash=0", "partition=0", "disk-fault=0", "clog=0", "reset=0", "clock-fault=0",
-		"chain=0", "failover=0", "forced-failover=0", "snapshot=0", "aofflush=0", "purge=0", "repl-outage=0", "psync-race=0"}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRunner(o, trace.New(trace.Options{}), false, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	step := func(what string, deadline time.Duration, done func() bool) {
-		t.Helper()
-		if !r.l.RunUntilDone(r.l.Now()+deadline, done) {
-			t.Fatalf("@%v: %s did not happen within %v", r.l.Now(), what, deadline)
-		}
-	}
+	r, step := quietRunner(t, false, "nodes=3", "fsync=everysec")
 	set := func(i int, value string) {
 		t.Helper()
 		ok, sent := false, false

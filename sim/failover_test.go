@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"opdis/sim/cluster"
-	"opdis/sim/trace"
 	"opdis/wire"
 )
 
@@ -21,23 +20,7 @@ import (
 // configuration names the master. (Without it n1 stays a master and
 // "n1 following n2" times out.)
 func TestFailoverTargetDiesBeforeItsContinue(t *testing.T) {
-	o := Draw(1)
-	if err := o.Apply([]string{"nodes=2", "replicas=true", "repl-diskless=true", "repl-sync-delay=0",
-		"flush-delay=20ms", "latency-min=1ms", "latency-mean=2ms", "restart-max=100ms",
-		"kill=0", "power-loss=0", "midop-crash=0", "partition=0", "disk-fault=0", "clog=0", "reset=0", "clock-fault=0",
-		"chain=0", "failover=0", "forced-failover=0", "snapshot=0", "aofflush=0", "purge=0", "repl-outage=0", "psync-race=0"}); err != nil {
-		t.Fatal(err)
-	}
-	r, err := newRunner(o, trace.New(trace.Options{}), true, false)
-	if err != nil {
-		t.Fatal(err)
-	}
-	step := func(what string, deadline time.Duration, done func() bool) {
-		t.Helper()
-		if !r.l.RunUntilDone(r.l.Now()+deadline, done) {
-			t.Fatalf("@%v: %s did not happen within %v\nn1: %q\nn2: %q", r.l.Now(), what, deadline, r.c.Node(0).Logs(), r.c.Node(1).Logs())
-		}
-	}
+	r, step := quietRunner(t, true, "nodes=2", "flush-delay=20ms", "latency-min=1ms", "latency-mean=2ms", "restart-max=100ms")
 	n1, n2 := r.c.Node(0), r.c.Node(1)
 	step("the first sync", 5*time.Second, r.converged)
 
