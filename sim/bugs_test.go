@@ -78,6 +78,14 @@ func TestRapidShrinksToTheBug(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer flag.Set("rapid.nofailfile", "false")
+	// Shrinking is a search, and from some random starts it stops at a
+	// schedule of two faults (a kill at the first disk call, then the
+	// power loss). A fixed start, unless -rapid.seed names one, keeps the
+	// test a function of the code (a CI run once drew such a start).
+	if f := flag.Lookup("rapid.seed"); f != nil && f.Value.String() == "0" {
+		flag.Set("rapid.seed", "1")
+		defer flag.Set("rapid.seed", "0")
+	}
 	var minimal []Fault
 	var report string
 	tb := &recordingTB{name: t.Name()}
