@@ -116,9 +116,7 @@ func TestFailoverToReplica(t *testing.T) {
 	if got := m.stat("replication", "master_failover_state"); got != "no-failover" {
 		t.Fatalf("master_failover_state %q", got)
 	}
-	if r1, r2 := m.stat("replication", "role"), a.stat("replication", "role"); r1 != "slave" || r2 != "master" {
-		t.Fatalf("roles after FAILOVER: m %s, a %s", r1, r2)
-	}
+	handedOver(t, m, a, "FAILOVER")
 	got := m.replies(w)
 	if len(got) != 1 || !strings.HasPrefix(got[0].String(), "(error) READONLY") {
 		t.Fatalf("the paused write answered %v, want -READONLY", got)
@@ -152,9 +150,7 @@ func TestFailoverToAnyReplica(t *testing.T) {
 	m.want(id, `"OK"`, "SET", "case", "1")
 	m.want(id, `"OK"`, "FAILOVER")
 	tc.settle(3 * time.Second)
-	if r1, r2 := m.stat("replication", "role"), a.stat("replication", "role"); r1 != "slave" || r2 != "master" {
-		t.Fatalf("roles after FAILOVER: m %s, a %s", r1, r2)
-	}
+	handedOver(t, m, a, "FAILOVER")
 	converged(t, a, m, 0)
 }
 
@@ -181,9 +177,7 @@ func TestFailoverForce(t *testing.T) {
 		t.Fatalf("master_failover_state %q after the deadline", got)
 	}
 	tc.settle(2 * time.Second)
-	if r1, r2 := m.stat("replication", "role"), a.stat("replication", "role"); r1 != "slave" || r2 != "master" {
-		t.Fatalf("roles after FAILOVER FORCE: m %s, a %s", r1, r2)
-	}
+	handedOver(t, m, a, "FAILOVER FORCE")
 	converged(t, a, m, 0)
 }
 
@@ -239,5 +233,14 @@ func TestFailoverPausedExec(t *testing.T) {
 	}
 	if got := a.do(a.connect(), "EXISTS", "tx").String(); got != "(integer) 0" {
 		t.Fatalf("the refused transaction reached the new master: EXISTS %s", got)
+	}
+}
+
+// handedOver checks that the failover named what made a the master and
+// old master m its replica.
+func handedOver(t *testing.T, m, a *cnode, what string) {
+	t.Helper()
+	if r1, r2 := m.stat("replication", "role"), a.stat("replication", "role"); r1 != "slave" || r2 != "master" {
+		t.Fatalf("roles after %s: m %s, a %s", what, r1, r2)
 	}
 }
