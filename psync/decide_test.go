@@ -214,13 +214,7 @@ func TestReplicaOfMaster(t *testing.T) {
 	var events []string
 	for round := 0; round < 10 && h.State() != psync.StateConnected; round++ {
 		var reply []byte
-		in := h.Output()
-		for len(in) > 0 {
-			args, n, err := wire.ParseCommand(in, wire.Limits{})
-			if err != nil || n == 0 {
-				t.Fatalf("replica sent %q: %v", in, err)
-			}
-			in = in[n:]
+		for _, args := range commandsIn(t, h.Output()) {
 			switch strings.ToUpper(string(args[0])) {
 			case "PING":
 				reply = append(reply, "+PONG\r\n"...)
@@ -263,4 +257,19 @@ func TestReplicaOfMaster(t *testing.T) {
 	if !bytes.Equal(got, stream[off:]) || events[0] != "continue replid="+m.State.ReplID {
 		t.Fatalf("replica got %d stream bytes, want %d; events %q", len(got), len(stream[off:]), events)
 	}
+}
+
+// commandsIn parses the whole commands a replica's handshake sent.
+func commandsIn(t *testing.T, in []byte) [][][]byte {
+	t.Helper()
+	var cmds [][][]byte
+	for len(in) > 0 {
+		args, n, err := wire.ParseCommand(in, wire.Limits{})
+		if err != nil || n == 0 {
+			t.Fatalf("replica sent %q: %v", in, err)
+		}
+		cmds = append(cmds, args)
+		in = in[n:]
+	}
+	return cmds
 }

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"opdis/psync"
-	"opdis/wire"
 )
 
 // A handshake for a FAILOVER sends `PSYNC <replid> <offset+1> FAILOVER`,
@@ -21,14 +20,8 @@ func TestHandshakeFailoverPSYNC(t *testing.T) {
 		h.Connected()
 		var psyncArgs [][]byte
 		for round := 0; round < 10 && psyncArgs == nil; round++ {
-			in := h.Output()
 			var reply []byte
-			for len(in) > 0 {
-				args, n, err := wire.ParseCommand(in, wire.Limits{})
-				if err != nil || n == 0 {
-					t.Fatalf("replica sent %q: %v", in, err)
-				}
-				in = in[n:]
+			for _, args := range commandsIn(t, h.Output()) {
 				switch strings.ToUpper(string(args[0])) {
 				case "PING":
 					reply = append(reply, "+PONG\r\n"...)
