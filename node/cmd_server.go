@@ -733,7 +733,7 @@ func clientKillCmd(n *Node, c *Client, args [][]byte) {
 // killClient drops another client at once, as Redis's freeClient: its
 // unsent output is lost and the server is told (Pending) to close it.
 func (n *Node) killClient(cl *Client) {
-	n.pending = append(n.pending, cl.ID) // even if pending already (see drop)
+	n.pendAgain(cl)
 	n.freeClient(cl)
 }
 

@@ -329,6 +329,12 @@ func (n *Node) drop(c *Client) {
 	c.out = c.out[:0]
 	c.dropped = true
 	c.closeAfterReply()
+	n.pendAgain(c)
+}
+
+// pendAgain lists c as pending even if it is already (a client whose
+// socket is full stays listed, untaken): the server must look at it now.
+func (n *Node) pendAgain(c *Client) {
 	c.queued = true
 	n.pending = append(n.pending, c.ID)
 }
